@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Run the whole test suite the way CI does: setup, type check, lint, bundle build,
+# then every unit, integration and end-to-end test in one node:test run.
+#
+#   bash scripts/test.sh                 everything
+#   bash scripts/test.sh test/unit       only the test files under the given paths
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$GLOV_ROOT"
+
+bash scripts/setup.sh --e2e
+
+echo; echo "== Type check"
+npx tsc --noEmit -p tsconfig.json
+
+echo; echo "== Lint"
+npx eslint src test scripts
+
+echo; echo "== Build the main, preload and renderer bundles"
+npx electron-vite build
+
+echo; echo "== Tests"
+if [ "$#" -gt 0 ]; then
+  mapfile -t files < <(find "$@" -name '*.test.ts' | sort)
+else
+  mapfile -t files < <(find test -name '*.test.ts' | sort)
+fi
+# One process at a time: the suite loads real models and the machine may have two cores.
+node --import tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}"
