@@ -32,8 +32,11 @@ export class FakeVlm implements DualEncoderVlm {
   textCalls = 0;
   imageCalls = 0;
   embeddedTexts = 0;
+  /** Weight of per-file noise against the class vector; higher makes classification harder. */
+  readonly imageNoise: number;
 
-  constructor(options: { embeddingDim?: number; contextLength?: number; fingerprint?: string } = {}) {
+  constructor(options: { embeddingDim?: number; contextLength?: number; fingerprint?: string; imageNoise?: number } = {}) {
+    this.imageNoise = options.imageNoise ?? 3;
     this.embeddingDim = options.embeddingDim ?? 32;
     this.contextLength = options.contextLength ?? 77;
     this.fingerprint = options.fingerprint ?? 'fake-vlm';
@@ -66,7 +69,7 @@ export class FakeVlm implements DualEncoderVlm {
       const classWord = path.basename(path.dirname(file));
       const classVector = wordVector(classWord, this.embeddingDim);
       const noise = wordVector(`file:${file}`, this.embeddingDim);
-      const mixed = classVector.map((value, i) => value + 0.9 * (noise[i] as number));
+      const mixed = classVector.map((value, i) => value + this.imageNoise * (noise[i] as number));
       out.set(normalize(mixed), row * this.embeddingDim);
     });
     return out;
