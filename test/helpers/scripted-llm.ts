@@ -42,6 +42,7 @@ export class ScriptedLlm implements OptimizerLlm {
   readonly captures: Array<{ texts: string[]; layer: number; pooling: HiddenStatePooling }> = [];
   readonly #queue: string[][];
   readonly #reply: ReplyFunction | undefined;
+  readonly #delayMs: number;
 
   constructor(options: {
     replies?: string[][];
@@ -49,7 +50,10 @@ export class ScriptedLlm implements OptimizerLlm {
     layerCount?: number;
     embeddingLength?: number;
     fingerprint?: string;
+    /** Wait this long in every generate call, so a test can interrupt a step in flight. */
+    delayMs?: number;
   }) {
+    this.#delayMs = options.delayMs ?? 0;
     this.#queue = [...(options.replies ?? [])];
     this.#reply = options.reply;
     this.layerCount = options.layerCount ?? 8;
@@ -60,6 +64,9 @@ export class ScriptedLlm implements OptimizerLlm {
   async generate(request: GenerationRequest): Promise<GenerationResult> {
     const callIndex = this.requests.length;
     this.requests.push(request);
+    if (this.#delayMs > 0) {
+      await new Promise((resolve) => setTimeout(resolve, this.#delayMs));
+    }
     const texts = this.#queue.shift() ?? this.#reply?.(request, callIndex);
     if (!texts) {
       throw new Error(`ScriptedLlm has no reply left for call ${callIndex}.`);
