@@ -19,7 +19,7 @@ afterEach(() => {
   for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** Build a dataset folder: `layout` maps relative file paths to their source image (or text content). */
+/** Build a dataset folder from relative paths mapped to a source image to copy, or to text content. */
 function makeDataset(files: Record<string, string | { text: string }>): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'glov-data-'));
   tempDirs.push(root);

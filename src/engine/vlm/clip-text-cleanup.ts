@@ -62,7 +62,6 @@ const LIGATURE_PATTERN = new RegExp(`[${Object.keys(LIGATURES).join('')}]`, 'g')
 const WIDE_CHARACTERS = /[\u3000\uff01-\uffef]/g;
 
 // ftfy's remove_control_chars keeps tab, newline and carriage return; whitespace cleanup handles those.
-// eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000e-\u001f\u007f\u200b\ufeff\ufff9-\ufffc]/g;
 
 /** Replace HTML character references the way Python's html.unescape does for the common cases. */
