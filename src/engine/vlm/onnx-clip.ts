@@ -126,6 +126,7 @@ export class OnnxClip implements DualEncoderVlm {
       textSession = await open(files.textModel);
       visionSession = await open(files.visionModel);
     } else {
+      // NOTE: no test covers a combined model.onnx yet; the dummy inputs below follow the Hugging Face CLIPModel export.
       textSession = await open(files.model);
       visionSession = textSession;
     }
