@@ -1,8 +1,8 @@
 /**
- * Datasets for optimizer tests. `syntheticDataset` has virtual file paths
- * (the fake VLM reads only the class folder from a path); `folderDataset`
- * lists a real dataset folder of the shared test data and draws a seeded
- * k-shot sample, until the data module's loader can be used here.
+ * Datasets for optimizer tests. `syntheticDataset` has virtual file paths,
+ * because the fake VLM reads only the class folder from a path.
+ * `folderDataset` lists a real folder of the shared test data and draws a
+ * seeded k-shot sample.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';

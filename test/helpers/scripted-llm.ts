@@ -96,7 +96,7 @@ const noise = ['Here is a template:', 'not a template', '{c} {c}', 'A rendering 
 
 /**
  * Replies computed from the request's sampler seed and steering vector only,
- * so an interrupted and resumed run sees the same replies as an uninterrupted
+ * so an interrupted and resumed run receives the same replies as an uninterrupted
  * one. About one reply in eight is unusable, to exercise rejections.
  */
 export const seededReplies: ReplyFunction = (request) => {

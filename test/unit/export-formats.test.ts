@@ -30,7 +30,8 @@ test('json export uses acc1 fractions', async () => {
   assert.equal(exported.run.id, runId);
   assert.equal(exported.evaluations.length, 2);
   for (const evaluation of exported.evaluations) {
-    assert.ok(evaluation.acc1 >= 0 && evaluation.acc1 <= 1);
+    assert.ok(evaluation.acc1 >= 0);
+    assert.ok(evaluation.acc1 <= 1);
     assert.ok(Math.abs(evaluation.acc1 - evaluation.correct / evaluation.total) < 1e-12);
   }
   assert.deepEqual(exported.bestTemplates, exported.evaluations[0]?.templates);

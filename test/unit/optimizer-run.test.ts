@@ -31,7 +31,8 @@ test('run steers after first improvement', async () => {
     },
   });
   assert.equal(result.outcome, 'finished');
-  assert.ok(eventsSeenStored.length > 0 && eventsSeenStored.every(Boolean), 'events follow the commit');
+  assert.ok(eventsSeenStored.length > 0);
+  assert.ok(eventsSeenStored.every(Boolean), 'candidate events follow the commit');
 
   const pairs = getGuidancePairs(store, result.runId);
   assert.ok(pairs.length > 0, 'at least one improvement in 6 steps');

@@ -3,10 +3,9 @@
  * ensemble) on a labelled image set, with text and image embeddings cached
  * in the store.
  *
- * The classifier follows CLIP's template ensembling: per class, fill every
- * template, embed, average the L2-normalized rows and re-normalize. The
- * prediction is the class with the largest dot product; ties go to the lower
- * class index.
+ * Classifiers and predictions come from the VLM's zero-shot module, which
+ * does CLIP's template ensembling and breaks argmax ties toward the lower
+ * class index. This module adds the SQLite caches and per-class counts.
  */
 import type { Store } from '../store/database.js';
 import {
@@ -16,8 +15,9 @@ import {
   putTextEmbeddings,
   type ImageEmbeddingKey,
 } from '../store/embedding-cache.js';
+import type { TextEmbeddingCache } from '../vlm/embedding-cache.js';
 import type { DualEncoderVlm } from '../vlm/types.js';
-import { fillTemplate } from './template.js';
+import { buildClassifiers, predict } from '../vlm/zero-shot.js';
 
 /** Image files with their class indexes. */
 export interface LabelledImages {
@@ -38,19 +38,6 @@ export interface Accuracy {
   correct: number;
   total: number;
   perClass: Array<{ correct: number; total: number }>;
-}
-
-function normalizeInPlace(row: Float32Array): void {
-  let sumSquares = 0;
-  for (const value of row) {
-    sumSquares += value * value;
-  }
-  const norm = Math.sqrt(sumSquares);
-  if (norm > 0) {
-    for (let i = 0; i < row.length; i += 1) {
-      row[i] = (row[i] as number) / norm;
-    }
-  }
 }
 
 /** Embed `images` once per cache key; later calls read the store. */
@@ -90,40 +77,23 @@ export class TemplateScorer {
     this.#classNames = options.classNames;
   }
 
-  /** Embeddings of filled texts, encoding only the ones missing from the cache, in one batch. */
-  async #embedTexts(texts: readonly string[]): Promise<Map<string, Float32Array>> {
-    const fingerprint = this.#vlm.fingerprint;
-    const found = getCachedTextEmbeddings(this.#store, fingerprint, texts);
-    const missing = [...new Set(texts.filter((text) => !found.has(text)))];
-    if (missing.length > 0) {
-      const matrix = await this.#vlm.embedTexts(missing);
-      const dim = this.#vlm.embeddingDim;
-      const fresh = missing.map((text, row) => [text, matrix.slice(row * dim, (row + 1) * dim)] as const);
-      putTextEmbeddings(this.#store, fingerprint, fresh);
-      for (const [text, embedding] of fresh) {
-        found.set(text, embedding);
-      }
-    }
-    return found;
+  /** The store's text-embedding table, in the cache shape the zero-shot module expects. */
+  #textCache(): TextEmbeddingCache {
+    const store = this.#store;
+    return {
+      getMany: (modelFingerprint, texts) => {
+        const found = getCachedTextEmbeddings(store, modelFingerprint, texts);
+        return texts.map((text) => found.get(text));
+      },
+      putMany: (modelFingerprint, texts, rows) =>
+        putTextEmbeddings(store, modelFingerprint, texts.map((text, index) => [text, rows[index] as Float32Array] as const)),
+    };
   }
 
   /** Class embeddings [classCount, dim] of a template ensemble (one template is an ensemble of one). */
   async classifier(templates: readonly string[]): Promise<Float32Array> {
-    const dim = this.#vlm.embeddingDim;
-    const texts = templates.flatMap((template) => this.#classNames.map((name) => fillTemplate(template, name)));
-    const embedded = await this.#embedTexts(texts);
-    const weights = new Float32Array(this.#classNames.length * dim);
-    this.#classNames.forEach((name, classIndex) => {
-      const row = weights.subarray(classIndex * dim, (classIndex + 1) * dim);
-      for (const template of templates) {
-        const embedding = embedded.get(fillTemplate(template, name)) as Float32Array;
-        for (let i = 0; i < dim; i += 1) {
-          row[i] = (row[i] as number) + (embedding[i] as number);
-        }
-      }
-      normalizeInPlace(row);
-    });
-    return weights;
+    const [weights] = await buildClassifiers(this.#vlm, [templates], this.#classNames, { cache: this.#textCache() });
+    return weights as Float32Array;
   }
 
   /** Top-1 accuracy of a template ensemble on embedded images. */
@@ -138,30 +108,15 @@ export function top1Accuracy(weights: Float32Array, classCount: number, images: 
   const { dim, labels, embeddings } = images;
   const perClass = Array.from({ length: classCount }, () => ({ correct: 0, total: 0 }));
   let correct = 0;
+  const predictions = predict(embeddings, weights, dim);
   labels.forEach((label, imageIndex) => {
-    const image = embeddings.subarray(imageIndex * dim, (imageIndex + 1) * dim);
-    let bestClass = 0;
-    let bestScore = Number.NEGATIVE_INFINITY;
-    for (let classIndex = 0; classIndex < classCount; classIndex += 1) {
-      let score = 0;
-      for (let i = 0; i < dim; i += 1) {
-        score += (image[i] as number) * (weights[classIndex * dim + i] as number);
-      }
-      if (score > bestScore) {
-        bestScore = score;
-        bestClass = classIndex;
-      }
-    }
+    const hit = predictions[imageIndex] === label;
     const bucket = perClass[label];
     if (bucket) {
       bucket.total += 1;
-      if (bestClass === label) {
-        bucket.correct += 1;
-      }
+      bucket.correct += hit ? 1 : 0;
     }
-    if (bestClass === label) {
-      correct += 1;
-    }
+    correct += hit ? 1 : 0;
   });
   const total = labels.length;
   return { top1: total === 0 ? 0 : (100 * correct) / total, correct, total, perClass };
