@@ -149,7 +149,13 @@ export async function startBridge(options: BridgeOptions = {}): Promise<RunningB
       });
       return;
     }
-    const args = await readArgs(request);
+    let args: unknown[];
+    try {
+      args = await readArgs(request);
+    } catch (error) {
+      sendJson(response, 400, { ok: false, error: toErrorPayload(error) });
+      return;
+    }
     try {
       const callable = service[method as ApiMethodName] as (...callArgs: unknown[]) => Promise<unknown>;
       const result = await callable.apply(service, args);
