@@ -31,11 +31,11 @@ echo "node $(node --version)"
 # 2. npm packages from the lock file.
 #    ELECTRON_SKIP_BINARY_DOWNLOAD: the Electron binary comes from GitHub, unreachable here;
 #      electron-vite still builds all bundles without it.
-#    ONNXRUNTIME_NODE_INSTALL_CUDA=skip: keep onnxruntime-node's install script from
+#    ONNXRUNTIME_NODE_INSTALL=skip: keep onnxruntime-node's install script from
 #      downloading CUDA libraries; GPU users see docs/gpu.md.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   step "Installing npm packages (npm ci)"
-  ELECTRON_SKIP_BINARY_DOWNLOAD=1 ONNXRUNTIME_NODE_INSTALL_CUDA=skip \
+  ELECTRON_SKIP_BINARY_DOWNLOAD=1 ONNXRUNTIME_NODE_INSTALL=skip \
     npm ci --no-audit --no-fund --loglevel=error
 fi
 

@@ -75,3 +75,10 @@ test('normalize maps placeholder spellings', () => {
     assert.equal(normalizeTemplate(`a  photo of ${spelling}.`), 'a photo of {c}.', spelling);
   }
 });
+
+// Replies seen from Qwen2.5-0.5B-Instruct on dtd10: it copied the meta-prompt's example lines.
+test('parse drops echoed numbering and accuracy', () => {
+  assert.equal(parseReply('Template:\n2: a photo of a <category>. --- Accuracy: 10'), 'a photo of a <category>.');
+  assert.equal(parseReply('1: a photo of a <category> texture. --- Accuracy: 9.5%'), 'a photo of a <category> texture.');
+  assert.equal(parseReply('"a close-up of <category> fabric" --- Accuracy: 12'), 'a close-up of <category> fabric');
+});

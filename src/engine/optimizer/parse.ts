@@ -7,7 +7,8 @@
  *   non-empty line that is not a bare preamble such as "Here are 10 new
  *   templates:", strip list markers and surrounding quotes, and strip a
  *   leading "label:" only when the label has no placeholder, so a template
- *   that contains a colon keeps it. A JSON list of strings yields its first item.
+ *   that contains a colon keeps it. A trailing "--- Accuracy: N" copied from
+ *   the meta-prompt's example lines is dropped. A JSON list of strings yields its first item.
  * - 'reference': the reference code's behaviour, kept for fidelity tests.
  *   It deletes newlines and every "assistant" substring, then keeps the text
  *   after the last colon, untrimmed and with quotes.
@@ -19,7 +20,12 @@ const placeholderHint = /\{[^{}]*\}|<[a-z_]+>|\[[a-z_]+\]/i;
 /** Header that the model writes itself when the chat template has no generation prompt. */
 const assistantHeader = /^\s*(?:<\|start_header_id\|>\s*)?assistant\s*(?:<\|end_header_id\|>)?\s*(?:\n|$)/i;
 
-const listMarker = /^\s*(?:[-*•]|\d+[.)]|\(\d+\))\s+/;
+// Bullets, "1." / "1)" / "(1)", and "1:" (the numbering the meta-prompt itself uses).
+const listMarker = /^\s*(?:[-*•]|\d+\s*[.):]|\(\d+\))\s+/;
+
+// Small models often copy the meta-prompt's example layout, score included:
+// "a photo of a <category>. --- Accuracy: 10". The score is not part of the template.
+const echoedAccuracy = /\s*-{2,}\s*accuracy\s*:?\s*[\d.]*\s*%?\s*$/i;
 
 const quotePairs: ReadonlyArray<readonly [string, string]> = [
   ['"', '"'],
@@ -92,7 +98,7 @@ function parseRobust(reply: string): string {
     }
     line = stripQuotes(line.replace(listMarker, ''));
     line = stripQuotes(stripLabel(line));
-    return line.replace(listMarker, '');
+    return stripQuotes(line.replace(listMarker, '').replace(echoedAccuracy, ''));
   }
   return '';
 }

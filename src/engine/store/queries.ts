@@ -11,6 +11,8 @@ export interface RunRow {
   label: string;
   datasetName: string;
   datasetFingerprint: string;
+  /** Folder the dataset was loaded from, when known; used to resume a run. */
+  datasetRoot: string | null;
   mode: string;
   status: RunStatus;
   seed: number;
@@ -31,7 +33,7 @@ interface RawRunRow extends Omit<RunRow, 'config' | 'software'> {
 }
 
 const runSelect = `
-  SELECT r.id, r.label, d.name AS datasetName, d.fingerprint AS datasetFingerprint, r.mode, r.status, r.seed,
+  SELECT r.id, r.label, d.name AS datasetName, d.fingerprint AS datasetFingerprint, d.root AS datasetRoot, r.mode, r.status, r.seed,
          r.config, r.software, l.fingerprint AS llmFingerprint, v.fingerprint AS vlmFingerprint, r.error,
          r.created_at AS createdAt, r.updated_at AS updatedAt,
          (SELECT COUNT(*) FROM steps s WHERE s.run_id = r.id) AS stepsDone,
