@@ -126,6 +126,8 @@ export interface RunSummary {
 }
 
 export interface RunDetail extends RunSummary {
+  /** Train fitness of the initial template, scored before step 0. */
+  initialFitness: number | null;
   steps: StepView[];
   /** Estimated seconds left, from the mean step time so far; null before the first step ends. */
   secondsLeftEstimate: number | null;

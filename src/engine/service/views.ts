@@ -73,6 +73,7 @@ export function toRunDetail(store: Store, run: RunRow): RunDetail {
   const stepsLeft = Math.max(0, run.config.steps - steps.length);
   return {
     ...toRunSummary(store, run),
+    initialFitness: candidates.find((candidate) => candidate.step === -1)?.fitness ?? null,
     steps,
     secondsLeftEstimate: meanStepSeconds === null ? null : meanStepSeconds * stepsLeft,
   };

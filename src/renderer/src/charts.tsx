@@ -3,7 +3,8 @@
  */
 export interface ChartSeries {
   label: string;
-  values: number[];
+  /** One value per step; null leaves a gap (a step with no scored template). */
+  values: (number | null)[];
 }
 
 /** Colours with enough contrast on white and against each other. */
@@ -15,7 +16,7 @@ const margin = { top: 16, right: 16, bottom: 36, left: 48 };
 
 export function LineChart({ series, title, xLabel }: { series: ChartSeries[]; title: string; xLabel: string }) {
   const maxLength = Math.max(1, ...series.map((entry) => entry.values.length));
-  const allValues = series.flatMap((entry) => entry.values).filter(Number.isFinite);
+  const allValues = series.flatMap((entry) => entry.values).filter((value): value is number => value !== null && Number.isFinite(value));
   const low = allValues.length ? Math.max(0, Math.floor(Math.min(...allValues) / 10) * 10) : 0;
   const high = allValues.length ? Math.min(100, Math.ceil(Math.max(...allValues) / 10) * 10) : 100;
   const span = Math.max(high - low, 10);
@@ -49,15 +50,29 @@ export function LineChart({ series, title, xLabel }: { series: ChartSeries[]; ti
         </text>
         {series.map((entry, seriesIndex) => {
           const colour = palette[seriesIndex % palette.length];
-          const points = entry.values.map((value, index) => `${x(index)},${y(value)}`).join(' ');
+          // Split the line at gaps, so a step without a value is not bridged.
+          const segments: string[][] = [[]];
+          entry.values.forEach((value, index) => {
+            if (value === null) {
+              segments.push([]);
+            } else {
+              segments.at(-1)!.push(`${x(index)},${y(value)}`);
+            }
+          });
           return (
             <g key={entry.label}>
-              <polyline points={points} fill="none" stroke={colour} strokeWidth={2} />
-              {entry.values.map((value, index) => (
-                <circle key={index} cx={x(index)} cy={y(value)} r={3} fill={colour}>
-                  <title>{`${entry.label}, step ${index}: ${value.toFixed(1)} %`}</title>
-                </circle>
-              ))}
+              {segments
+                .filter((segment) => segment.length > 1)
+                .map((segment, segmentIndex) => (
+                  <polyline key={segmentIndex} points={segment.join(' ')} fill="none" stroke={colour} strokeWidth={2} />
+                ))}
+              {entry.values.map((value, index) =>
+                value === null ? null : (
+                  <circle key={index} cx={x(index)} cy={y(value)} r={3} fill={colour}>
+                    <title>{`${entry.label}, step ${index}: ${value.toFixed(1)} %`}</title>
+                  </circle>
+                ),
+              )}
             </g>
           );
         })}

@@ -68,10 +68,14 @@ export function LiveRunScreen({ context }: { context: ScreenContext }) {
     );
   }
 
-  const stepsWithFitness = run.steps.filter((step) => step.bestFitness !== null);
-  const bestSoFar: number[] = [];
-  for (const step of stepsWithFitness) {
-    bestSoFar.push(Math.max(step.bestFitness ?? 0, bestSoFar.at(-1) ?? 0));
+  // Best so far starts from the initial template's fitness, so it has a value even when a step rejects everything.
+  const bestSoFar: (number | null)[] = [];
+  let runningBest = run.initialFitness;
+  for (const step of run.steps) {
+    if (step.bestFitness !== null) {
+      runningBest = Math.max(step.bestFitness, runningBest ?? Number.NEGATIVE_INFINITY);
+    }
+    bestSoFar.push(runningBest);
   }
   const latest = run.steps.at(-1);
   const metaPrompt = run.status === 'running' && currentMetaPrompt ? currentMetaPrompt : (latest?.metaPrompt ?? '');
@@ -111,8 +115,8 @@ export function LiveRunScreen({ context }: { context: ScreenContext }) {
         title="Fitness per step"
         xLabel="step"
         series={[
-          { label: 'best this step', values: stepsWithFitness.map((step) => step.bestFitness ?? 0) },
-          { label: 'mean this step', values: stepsWithFitness.map((step) => step.meanFitness ?? 0) },
+          { label: 'best this step', values: run.steps.map((step) => step.bestFitness) },
+          { label: 'mean this step', values: run.steps.map((step) => step.meanFitness) },
           { label: 'best so far', values: bestSoFar },
         ]}
       />
