@@ -4,7 +4,7 @@
  * Calls: `POST /api/<method>` with body `{"args": [...]}` and header
  * `Authorization: Bearer <token>`. The reply is `{"ok": true, "result": ...}`
  * or `{"ok": false, "error": {message, code, hint}}`.
- * Events: a WebSocket on `/api/events`; the token travels as the subprotocol
+ * Events: a WebSocket on `/api/events`. The token travels as the subprotocol
  * `glov-token.<token>` or as the first message `{"token": "<token>"}`.
  */
 import type { ApiErrorPayload, RunEvent } from '../engine/api.js';

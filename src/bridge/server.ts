@@ -2,9 +2,9 @@
  * The browser bridge: the workbench API over HTTP and WebSocket on 127.0.0.1.
  *
  * It serves the built renderer and forwards calls to the same service the
- * desktop app uses. Every API request needs the per-start token; static files
- * do not, because the page receives the token in its URL fragment, which the
- * browser never sends to the server.
+ * desktop app uses. Every API request needs the per-start token. Static files
+ * need none, because the page receives the token in its URL fragment, and
+ * browsers do not send the fragment to the server.
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -24,7 +24,7 @@ import { apiPathPrefix, eventsPath, tokenSubprotocolPrefix, type CallReply, type
 
 const log = createLogger('bridge');
 
-/** Largest accepted request body; API arguments are small JSON objects. */
+/** Largest accepted request body, in bytes. API arguments are small JSON objects. */
 const maxBodyBytes = 1024 * 1024;
 
 /** Built renderer, relative to this file in both `src/bridge` and a bundled `out/` layout. */
@@ -128,6 +128,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<RunningB
 
   async function handleApiCall(request: IncomingMessage, response: ServerResponse, method: string): Promise<void> {
     if (!tokensMatch(token, bearerToken(request.headers.authorization))) {
+      log.warn(`rejected ${method}: missing or invalid token (from ${request.socket.remoteAddress ?? 'unknown'})`);
       sendJson(response, 401, {
         ok: false,
         error: {
@@ -153,6 +154,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<RunningB
     try {
       args = await readArgs(request);
     } catch (error) {
+      log.warn(`rejected ${method}: ${toErrorPayload(error).message}`);
       sendJson(response, 400, { ok: false, error: toErrorPayload(error) });
       return;
     }
@@ -237,6 +239,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<RunningB
         if (tokensMatch(token, presented)) {
           admit(webSocket);
         } else {
+          log.warn('rejected an events socket: missing or invalid token');
           webSocket.close(4401, 'invalid token');
         }
       });

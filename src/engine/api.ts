@@ -2,7 +2,7 @@
  * The one typed API that the renderer uses to reach the engine.
  *
  * Two transports carry it: the Electron preload (IPC) and the browser bridge
- * (HTTP for calls, WebSocket for events). The renderer only sees
+ * (HTTP for calls, WebSocket for events). The renderer only uses
  * `WorkbenchApi`, so it never knows which transport it runs on. Every type
  * here is plain JSON data, because both transports serialize it.
  */

@@ -14,9 +14,9 @@ import { callChannel, eventChannel } from './channels.js';
 import { dispatchCall } from './ipc.js';
 
 const log = createLogger('main');
-const here = path.dirname(fileURLToPath(import.meta.url));
+const bundleDir = path.dirname(fileURLToPath(import.meta.url));
 
-/** Same policy as the renderer's meta tag; sent as a header too, so it also covers responses without the tag. */
+/** Same policy as the renderer's meta tag. It is sent as a header too, so it also covers responses without the tag. */
 const contentSecurityPolicy =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'";
 
@@ -39,7 +39,7 @@ function createWindow(): BrowserWindow {
     title: 'GLOV Workbench',
     show: false,
     webPreferences: {
-      preload: path.join(here, '..', 'preload', 'index.cjs'),
+      preload: path.join(bundleDir, '..', 'preload', 'index.cjs'),
       contextIsolation: true,
       nodeIntegration: false,
       sandbox: true,
@@ -47,7 +47,7 @@ function createWindow(): BrowserWindow {
     },
   });
   window.once('ready-to-show', () => window.show());
-  // The renderer never navigates or opens windows; links to the web go to the system browser.
+  // The renderer does not navigate or open windows. Links to https pages open in the system browser.
   window.webContents.setWindowOpenHandler(({ url }) => {
     if (url.startsWith('https://')) {
       void shell.openExternal(url);
@@ -60,7 +60,7 @@ function createWindow(): BrowserWindow {
   if (devServer) {
     void window.loadURL(devServer);
   } else {
-    void window.loadFile(path.join(here, '..', 'renderer', 'index.html'));
+    void window.loadFile(path.join(bundleDir, '..', 'renderer', 'index.html'));
   }
   return window;
 }

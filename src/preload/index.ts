@@ -1,7 +1,7 @@
 /**
  * The preload: exposes the workbench API to the renderer through contextBridge.
  *
- * Only the named API methods cross; the renderer gets no ipcRenderer, no
+ * Only the named API methods cross. The renderer gets no ipcRenderer, no
  * Node modules and no file-system access. Failed calls arrive as readable
  * errors with `code` and `hint`.
  */

@@ -103,7 +103,7 @@ function readValue(cursor: FileCursor, type: number): unknown {
     case ggufType.float64:
       return cursor.take(8).readDoubleLE(0);
     case ggufType.array: {
-      // Arrays (vocabularies, merges) are skipped; only scalars are shown.
+      // Arrays (vocabularies, merges) are skipped, because the app shows only scalars.
       const itemType = cursor.uint32();
       const count = cursor.uint64();
       const itemSize = fixedSizes[itemType];

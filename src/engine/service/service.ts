@@ -2,7 +2,7 @@
  * The workbench service: the engine behind the one API that the desktop app
  * (over IPC) and the browser bridge (over HTTP/WebSocket) expose.
  *
- * Runs execute in worker threads; the store is the single source of truth,
+ * Runs execute in worker threads. The store is the single source of truth,
  * so every screen, every transport and every resume read the same records.
  */
 import { mkdirSync } from 'node:fs';

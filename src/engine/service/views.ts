@@ -79,7 +79,7 @@ export function toRunDetail(store: Store, run: RunRow): RunDetail {
   };
 }
 
-/** One entry per run, plus one per distinct baseline evaluated on the test split. */
+/** Build one entry per run, plus one per distinct baseline evaluated on the test split. */
 export function toComparedRuns(comparisons: readonly RunComparison[]): ComparedRun[] {
   const compared: ComparedRun[] = [];
   const baselinesSeen = new Set<string>();
