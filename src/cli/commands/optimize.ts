@@ -3,6 +3,7 @@
  * print each step's fitness, the selected templates and their test accuracy
  * next to the single-template baseline.
  */
+import { describeDataset } from '../../engine/data/descriptions.js';
 import { GlovError } from '../../engine/errors.js';
 import { loadModels, openDataset } from '../../engine/inputs.js';
 import type { GlovEvent } from '../../engine/optimizer/events.js';
@@ -29,6 +30,7 @@ Data and models:
   --dataset DIR          dataset folder
   --name TEXT            dataset name shown to the LLM (default: the folder name)
   --description TEXT     one-paragraph description of the dataset shown to the LLM
+                         (default: a built-in one for well-known datasets such as dtd, caltech101)
   --llm REF              optimizer LLM: a .gguf file, hf:ORG/REPO/FILE.gguf or default (default: default)
   --vlm REF              CLIP export folder, hf:ORG/REPO or default (default: default)
   --threads N            CPU threads for llama.cpp and ONNX Runtime (default: all cores)
@@ -159,7 +161,7 @@ export async function optimizeCommand(argv: readonly string[]): Promise<number> 
 
   // 1. Config: the JSON file first, then flags on top; unknown keys are rejected by the engine.
   const configFile = stringOption(values, 'config');
-  const overrides = { ...(configFile ? readConfigFile(configFile) : {}), ...configOverrides(values) };
+  const overrides: Record<string, unknown> = { ...(configFile ? readConfigFile(configFile) : {}), ...configOverrides(values) };
 
   // 2. Store, and for a resumed run the dataset folder it was started on.
   const { store, dbPath } = openStoreOption(stringOption(values, 'db'));
@@ -182,6 +184,14 @@ export async function optimizeCommand(argv: readonly string[]): Promise<number> 
   }
   const { optimizerDataset } = openDataset(datasetFolder, { ...(stringOption(values, 'name') ? { name: stringOption(values, 'name') } : {}) });
   progress(quiet, `dataset ${optimizerDataset.name}: ${optimizerDataset.classNames.length} classes, folder ${datasetFolder}`);
+  if (resumeRunId === undefined && overrides.datasetDescription === undefined) {
+    const builtIn = describeDataset(optimizerDataset.name);
+    if (builtIn) {
+      overrides.datasetDescription = builtIn;
+    } else {
+      progress(quiet, 'no --description given; the meta-prompt will show only the dataset name');
+    }
+  }
 
   // 3. Models.
   const threads = integerOption(values, 'threads', { min: 1, max: 1024 });
