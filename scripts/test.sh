@@ -14,7 +14,7 @@ echo; echo "== Type check"
 npx tsc --noEmit -p tsconfig.json
 
 echo; echo "== Lint"
-npx eslint src test scripts
+npx eslint .
 
 echo; echo "== Build the main, preload and renderer bundles"
 npx electron-vite build
