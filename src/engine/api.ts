@@ -19,7 +19,23 @@ export type RunStatus = StoredRunStatus;
  */
 export type RunSettings = Pick<
   GlovConfig,
-  'steps' | 'candidatesPerStep' | 'shots' | 'topK' | 'bottomK' | 'alpha' | 'layer' | 'guidance' | 'seed'
+  | 'mode'
+  | 'datasetName'
+  | 'datasetDescription'
+  | 'steps'
+  | 'candidatesPerStep'
+  | 'shots'
+  | 'topK'
+  | 'bottomK'
+  | 'alpha'
+  | 'layer'
+  | 'guidance'
+  | 'pooling'
+  | 'seed'
+  | 'maxNewTokens'
+  | 'temperature'
+  | 'topKSampling'
+  | 'topP'
 >;
 
 /** One row of the settings form: the default and a one-line explanation. */
@@ -28,11 +44,17 @@ export interface RunSettingSpec {
   label: string;
   explanation: string;
   defaultValue: RunSettings[keyof RunSettings];
-  kind: 'integer' | 'number' | 'choice' | 'layer';
+  /** `text` is one line, `long-text` a paragraph; both are sent as typed (trimmed). */
+  kind: 'integer' | 'number' | 'choice' | 'layer' | 'text' | 'long-text';
   /** Smallest accepted value of a numeric setting. */
   min?: number;
+  /** Largest accepted value of a numeric setting. */
   max?: number;
   choices?: string[];
+  /** Hint shown inside an empty text field. */
+  placeholder?: string;
+  /** True for settings that rarely need changing; the form shows them under "Advanced". */
+  advanced?: boolean;
 }
 
 export interface DatasetWarning {
@@ -52,6 +74,8 @@ export interface DatasetClassSummary {
 export interface DatasetSummary {
   id: string;
   name: string;
+  /** Built-in description of a well-known dataset, matched by folder name; null for other folders. */
+  description: string | null;
   path: string;
   classCount: number;
   trainImageCount: number;

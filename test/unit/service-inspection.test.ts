@@ -31,6 +31,7 @@ describe('dataset inspection', () => {
     assert.equal(detail.testImageCount, 260);
     assert.deepEqual(detail.warnings, []);
     assert.equal(detail.classes[0]?.promptName, 'banded');
+    assert.match(detail.description ?? '', /Describable Textures/);
   });
 
   test('flowers102 prompt names from classnames.json', async () => {
@@ -54,6 +55,7 @@ describe('dataset inspection', () => {
     assert.ok(kinds.includes('empty-class'), 'flags the empty class');
     assert.equal(kinds.filter((kind) => kind === 'classnames-mismatch').length, 2, 'missing and extra names');
     assert.equal(detail.classes.find((entry) => entry.folder === 'banded')?.trainCount, 4);
+    assert.equal(detail.description, null, 'an unknown folder name has no built-in description');
 
     const thumbnails = await classThumbnails(detail, { classFolder: 'banded', split: 'train', limit: 10 });
     assert.equal(thumbnails.length, 5);

@@ -53,6 +53,11 @@ test('run pauses, resumes and finishes', async () => {
     await service.selectModel({ kind: 'llm', path: path.join(fixtures, 'tiny-gguf', 'tiny-chat.gguf') });
     await service.selectModel({ kind: 'vlm', path: path.join(fixtures, 'tiny-clip') });
 
+    await assert.rejects(service.startRun({ datasetId: dataset.id, settings: { ...smallSettings, topP: 1.5 } }), {
+      code: 'invalid-config',
+      message: /"topP": 1\.5/,
+    });
+
     const firstStep = nextEvent(service, (event) => event.type === 'step-finished');
     const run = await service.startRun({ datasetId: dataset.id, settings: smallSettings, label: 'pause test' });
     assert.equal(run.status, 'running');
@@ -73,6 +78,8 @@ test('run pauses, resumes and finishes', async () => {
     assert.deepEqual(detail.steps.map((step) => step.step), [0, 1, 2]);
     assert.ok(detail.steps.every((step) => step.metaPrompt.length > 0));
     assert.ok(detail.steps.every((step) => step.candidates.length === 2));
+    assert.equal(detail.settings.datasetName, 'dtd10', 'an empty dataset name falls back to the folder name');
+    assert.match(detail.steps[0]?.metaPrompt ?? '', /Dataset: dtd10\n/);
     assert.notEqual(detail.testAccuracy, null);
 
     const leaderboard = await service.getLeaderboard(run.id);

@@ -12,6 +12,7 @@ import { open, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 import type { DatasetClassSummary, DatasetDetail, DatasetWarning, ImageThumbnail } from '../api.js';
+import { describeDataset } from '../data/descriptions.js';
 import { GlovError } from '../errors.js';
 
 const imageExtensions = new Set(['.jpg', '.jpeg', '.png', '.webp', '.bmp', '.gif']);
@@ -84,6 +85,7 @@ export async function inspectDataset(folder: string): Promise<DatasetDetail> {
   return {
     id: datasetIdFor(root),
     name: path.basename(root),
+    description: describeDataset(path.basename(root)) ?? null,
     path: root,
     classCount: classes.length,
     trainImageCount: classes.reduce((sum, entry) => sum + entry.trainCount, 0),

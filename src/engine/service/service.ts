@@ -315,8 +315,10 @@ export async function createWorkbenchService(options: WorkbenchServiceOptions): 
           hint: 'Choose the LLM (GGUF) and the VLM (ONNX folder) on the Models screen.',
         });
       }
+      // An empty name would blank "Dataset:" in the meta-prompt, so it falls back to the folder name.
+      const settings = { ...request.settings, datasetName: request.settings.datasetName?.trim() || dataset.name };
       // Validate here, so a bad setting is reported before a worker starts.
-      resolveConfig({ ...request.settings }, { layerCount: llm.layerCount ?? 1 });
+      resolveConfig({ ...settings }, { layerCount: llm.layerCount ?? 1 });
       const job: RunJob = {
         dbPath,
         resumeRunId: null,
@@ -324,7 +326,7 @@ export async function createWorkbenchService(options: WorkbenchServiceOptions): 
         datasetName: dataset.name,
         llmPath: llm.path,
         vlmPath: vlm.path,
-        settings: request.settings,
+        settings,
         label: request.label ?? '',
         threads,
         inputsModuleUrl,

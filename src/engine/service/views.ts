@@ -14,8 +14,26 @@ import {
 } from '../store/queries.js';
 
 export function settingsOf(run: RunRow): RunSettings {
-  const { steps, candidatesPerStep, shots, topK, bottomK, alpha, layer, guidance, seed } = run.config;
-  return { steps, candidatesPerStep, shots, topK, bottomK, alpha, layer, guidance, seed };
+  const { config } = run;
+  return {
+    mode: config.mode,
+    datasetName: config.datasetName,
+    datasetDescription: config.datasetDescription,
+    steps: config.steps,
+    candidatesPerStep: config.candidatesPerStep,
+    shots: config.shots,
+    topK: config.topK,
+    bottomK: config.bottomK,
+    alpha: config.alpha,
+    layer: config.layer,
+    guidance: config.guidance,
+    pooling: config.pooling,
+    seed: config.seed,
+    maxNewTokens: config.maxNewTokens,
+    temperature: config.temperature,
+    topKSampling: config.topKSampling,
+    topP: config.topP,
+  };
 }
 
 /** Test accuracy of the run's final GLOV ensemble, when it was evaluated. */
