@@ -101,6 +101,19 @@ export class TemplateScorer {
     const weights = await this.classifier(templates);
     return top1Accuracy(weights, this.#classNames.length, images);
   }
+
+  /**
+   * Top-1 accuracy of several template ensembles on the same images. All
+   * uncached texts (every template x every class) go to the text encoder in
+   * one call instead of one call per ensemble.
+   */
+  async accuracies(ensembles: readonly (readonly string[])[], images: EmbeddedImages): Promise<Accuracy[]> {
+    if (ensembles.length === 0) {
+      return [];
+    }
+    const classifiers = await buildClassifiers(this.#vlm, ensembles, this.#classNames, { cache: this.#textCache() });
+    return classifiers.map((weights) => top1Accuracy(weights, this.#classNames.length, images));
+  }
 }
 
 /** Top-1 accuracy of class embeddings `weights` [classCount, dim] on embedded images. */

@@ -32,7 +32,7 @@ import {
 import type { DualEncoderVlm } from '../vlm/types.js';
 import { resolveConfig, type ResolvedGlovConfig } from './config.js';
 import type { GlovEvent, GlovEventListener, RunOutcome } from './events.js';
-import { embedImagesCached, TemplateScorer, type EmbeddedImages, type LabelledImages } from './fitness.js';
+import { embedImagesCached, TemplateScorer, type Accuracy, type EmbeddedImages, type LabelledImages } from './fitness.js';
 import { History, type ScoredTemplate } from './history.js';
 import { buildLlmOptMetaPrompt, buildMetaPrompt, type MetaPrompt } from './meta-prompt.js';
 import { parseReply } from './parse.js';
@@ -137,9 +137,7 @@ export async function runGlov(options: RunGlovOptions): Promise<RunGlovResult> {
   const { llm, vlm, dataset, store } = options;
   const emit = (event: GlovEvent): void => options.onEvent?.(event);
 
-  // 1. Config and run record: a fresh run, or the stored state of a resumed one.
-  let runId: number;
-  let config: ResolvedGlovConfig;
+  // 1. Config: the stored one of a resumed run, or the defaults with this run's overrides.
   const stored = options.resumeRunId === undefined ? null : loadRunState(store, options.resumeRunId);
   if (options.resumeRunId !== undefined) {
     if (!stored) {
@@ -154,14 +152,34 @@ export async function runGlov(options: RunGlovOptions): Promise<RunGlovResult> {
         hint: 'Start a new run instead of resuming this one.',
       });
     }
+  }
+  const config: ResolvedGlovConfig = stored
+    ? stored.config
+    : resolveConfig({ datasetName: dataset.name, ...(options.config ?? {}) }, { layerCount: llm.layerCount });
+
+  // 2. Train and test images, embedded once per (model, dataset, split, shots, seed) and cached.
+  //    Both splits are decoded before the run record exists, so a missing or corrupt image fails
+  //    the run before anything is written, not after hours of optimization.
+  const trainImages = await dataset.fewShotTrain({ shots: config.shots, seed: config.seed });
+  const train = await embedImagesCached({
+    vlm,
+    store,
+    images: trainImages,
+    key: { datasetFingerprint: dataset.fingerprint, split: 'train', shots: config.shots, seed: config.seed, preprocessing: '' },
+  });
+  const test: EmbeddedImages = await embedImagesCached({
+    vlm,
+    store,
+    images: await dataset.testSplit(),
+    key: { datasetFingerprint: dataset.fingerprint, split: 'test', shots: 0, seed: 0, preprocessing: '' },
+  });
+
+  // 3. Run record: a new one, or the resumed one marked running again.
+  let runId: number;
+  if (stored && options.resumeRunId !== undefined) {
     runId = options.resumeRunId;
-    config = stored.config;
     setRunStatus(store, runId, 'running');
   } else {
-    config = resolveConfig(
-      { datasetName: dataset.name, ...(options.config ?? {}) },
-      { layerCount: llm.layerCount },
-    );
     runId = createRun(store, {
       label: options.label,
       dataset: { name: dataset.name, fingerprint: dataset.fingerprint, root: dataset.root ?? null, classNames: dataset.classNames },
@@ -186,14 +204,6 @@ export async function runGlov(options: RunGlovOptions): Promise<RunGlovResult> {
   }
 
   async function runSteps(): Promise<RunGlovResult> {
-    // 2. Train images, embedded once per (model, dataset, split, shots, seed).
-    const trainImages = await dataset.fewShotTrain({ shots: config.shots, seed: config.seed });
-    const train = await embedImagesCached({
-      vlm,
-      store,
-      images: trainImages,
-      key: { datasetFingerprint: dataset.fingerprint, split: 'train', shots: config.shots, seed: config.seed, preprocessing: '' },
-    });
     const scorer = new TemplateScorer({ vlm, store, classNames: dataset.classNames });
     const rules = {
       countTokens: (text: string) => vlm.countTokens(text),
@@ -201,7 +211,7 @@ export async function runGlov(options: RunGlovOptions): Promise<RunGlovResult> {
       longestClassName: longestClassName(vlm, dataset.classNames),
     };
 
-    // 3. History: the initial template first, then every accepted candidate in generation order.
+    // 4. History: the initial template first, then every accepted candidate in generation order.
     const history = new History();
     const initialRow = stored?.candidates.find((candidate) => candidate.step === -1);
     if (initialRow && initialRow.fitness !== null) {
@@ -224,7 +234,7 @@ export async function runGlov(options: RunGlovOptions): Promise<RunGlovResult> {
       }
     }
 
-    // 4. Guidance state: steering starts only after the first strict improvement over the initial template.
+    // 5. Guidance state: steering starts only after the first strict improvement over the initial template.
     const guidance: GuidanceState = { vector: null, pairId: null, triggerFitness: history.ascending()[0]?.fitness ?? 0 };
     if (stored?.lastPair) {
       const best = stored.candidates.find((candidate) => candidate.id === stored.lastPair?.bestCandidateId);
@@ -243,7 +253,7 @@ export async function runGlov(options: RunGlovOptions): Promise<RunGlovResult> {
         meanFitness: step.ensembleMeanFitness as number,
       }));
 
-    // 5. The steps.
+    // 6. The steps.
     for (let step = firstStep; step < config.steps; step += 1) {
       if (options.signal?.aborted) {
         return stop(abortOutcome(options.signal));
@@ -279,6 +289,7 @@ export async function runGlov(options: RunGlovOptions): Promise<RunGlovResult> {
       const records: CandidateRecord[] = [];
       const accepted: ScoredTemplate[] = [];
       const rejections: Record<string, number> = {};
+      const valid: Array<{ sampleIndex: number; rawText: string; template: string }> = [];
       for (const [sampleIndex, rawText] of generation.texts.entries()) {
         const check = checkTemplate(parseReply(rawText, config.parseMode), { ...rules, seen });
         if (!check.ok) {
@@ -287,10 +298,16 @@ export async function runGlov(options: RunGlovOptions): Promise<RunGlovResult> {
           continue;
         }
         seen.add(check.template);
-        const fitness = (await scorer.accuracy([check.template], train)).top1;
-        records.push({ step, sampleIndex, rawText, template: check.template, fitness, rejection: null, rejectionDetail: null });
-        accepted.push({ id: 0, template: check.template, fitness, step, sampleIndex });
+        valid.push({ sampleIndex, rawText, template: check.template });
       }
+      // One text-encoder pass for all valid candidates x all classes.
+      const fitnesses = await scorer.accuracies(valid.map((candidate) => [candidate.template]), train);
+      valid.forEach((candidate, index) => {
+        const fitness = (fitnesses[index] as Accuracy).top1;
+        records.push({ ...candidate, step, fitness, rejection: null, rejectionDetail: null });
+        accepted.push({ id: 0, template: candidate.template, fitness, step, sampleIndex: candidate.sampleIndex });
+      });
+      records.sort((a, b) => a.sampleIndex - b.sampleIndex);
       for (const entry of accepted) {
         history.add(entry);
       }
@@ -399,16 +416,9 @@ export async function runGlov(options: RunGlovOptions): Promise<RunGlovResult> {
       });
     }
 
-    // 6. Selection on train, evaluation on test (the baseline in the same run, on the same images).
+    // 7. Selection on train, evaluation on test (the baseline in the same run, on the same images).
     const selected = selectStep(ensembles);
     const templates = selected?.templates ?? [history.ascending()[0]?.template ?? BASELINE_TEMPLATE];
-    const testImages = await dataset.testSplit();
-    const test: EmbeddedImages = await embedImagesCached({
-      vlm,
-      store,
-      images: testImages,
-      key: { datasetFingerprint: dataset.fingerprint, split: 'test', shots: 0, seed: 0, preprocessing: '' },
-    });
     const chosen = await scorer.accuracy(templates, test);
     const baseline = await scorer.accuracy([BASELINE_TEMPLATE], test);
     const perClass = (accuracy: typeof chosen) =>
