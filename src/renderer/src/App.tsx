@@ -1,9 +1,10 @@
 /**
  * Shell of the workbench: navigation, the shared error banner and the screen in view.
  *
- * Keys: Alt+1 … Alt+7 switch screens, so the app works without a mouse.
+ * Keys: Alt+1 … Alt+7 switch screens, so the app works without a mouse. After a
+ * switch, focus moves to the new screen's heading, so Tab continues inside it.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 
 import type { AppInfo, RunSummary } from '../../engine/api.js';
 import { api, errorText } from './api.js';
@@ -45,6 +46,8 @@ export function App() {
   const [runs, setRuns] = useState<RunSummary[]>([]);
   const [selectedRunId, setSelectedRunId] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const mainRef = useRef<HTMLElement>(null);
+  const firstRender = useRef(true);
 
   const reportError = useCallback((caught: unknown) => setError(errorText(caught)), []);
   const refreshRuns = useCallback(async () => {
@@ -84,6 +87,18 @@ export function App() {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
+  useEffect(() => {
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    const heading = mainRef.current?.querySelector<HTMLElement>('h2');
+    if (heading) {
+      heading.tabIndex = -1;
+      heading.focus();
+    }
+  }, [screen]);
+
   const context: ScreenContext = {
     info,
     runs,
@@ -111,9 +126,12 @@ export function App() {
             {entry.label}
           </button>
         ))}
-        <p className="transport">{info ? `Transport: ${info.transport === 'ipc' ? 'desktop' : 'browser bridge'}` : ''}</p>
+        <p className="shortcut-hint">Alt+1 … Alt+7 switch screens.</p>
+        <p className="transport">
+          {info ? `Transport: ${info.transport === 'ipc' ? 'desktop' : 'browser bridge'}` : ''}
+        </p>
       </nav>
-      <main className="content">
+      <main className="content" ref={mainRef}>
         {error && (
           <div className="error-banner" role="alert">
             <pre>{error}</pre>

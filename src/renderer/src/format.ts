@@ -23,5 +23,15 @@ export function formatSeconds(seconds: number | null): string {
     return `${Math.round(seconds)} s`;
   }
   const minutes = Math.floor(seconds / 60);
-  return minutes < 60 ? `${minutes} min ${Math.round(seconds % 60)} s` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+  return minutes < 60
+    ? `${minutes} min ${Math.round(seconds % 60)} s`
+    : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+/**
+ * Format a stored 0-based step as the 1-based number the CLI prints ("step 1/5").
+ * Step -1 is the initial template, scored before the first step.
+ */
+export function displayStep(step: number): string {
+  return step < 0 ? 'initial' : String(step + 1);
 }

@@ -3,13 +3,22 @@ import { useState } from 'react';
 import type { ExportFormat, ExportedFile } from '../../../engine/api.js';
 import type { ScreenContext } from '../App.js';
 import { api } from '../api.js';
+import { NoRunsYet } from './NoRunsYet.js';
 import { RunPicker } from './RunPicker.js';
 
 const formats: { format: ExportFormat; label: string; what: string }[] = [
-  { format: 'json', label: 'JSON', what: 'The whole run: settings, steps, candidates, guidance and results.' },
+  {
+    format: 'json',
+    label: 'JSON',
+    what: 'The whole run: settings, steps, candidates, guidance and results.',
+  },
   { format: 'csv', label: 'CSV', what: 'One row per candidate with step, template, fitness and rejection.' },
   { format: 'templates', label: 'Template list', what: 'Distinct templates, best first, one per line.' },
-  { format: 'clip-benchmark', label: 'CLIP_benchmark templates', what: 'A custom-templates JSON file for CLIP_benchmark.' },
+  {
+    format: 'clip-benchmark',
+    label: 'CLIP_benchmark templates',
+    what: 'A custom-templates JSON file for CLIP_benchmark.',
+  },
 ];
 
 export function ExportScreen({ context }: { context: ScreenContext }) {
@@ -45,8 +54,14 @@ export function ExportScreen({ context }: { context: ScreenContext }) {
   return (
     <section aria-labelledby="export-title">
       <h2 id="export-title">Export</h2>
-      <RunPicker context={context} />
-      {!runId && <div className="empty-state">No runs yet. Start one on the New run screen.</div>}
+      {runId ? (
+        <RunPicker context={context} />
+      ) : (
+        <NoRunsYet
+          context={context}
+          purpose="This screen saves a run's templates and results as JSON, CSV or template lists."
+        />
+      )}
       {runId && (
         <ul className="export-list">
           {formats.map((entry) => (

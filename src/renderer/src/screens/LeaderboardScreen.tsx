@@ -3,8 +3,12 @@ import { useEffect, useMemo, useState } from 'react';
 import type { LeaderboardEntry } from '../../../engine/api.js';
 import type { ScreenContext } from '../App.js';
 import { api } from '../api.js';
-import { formatPercent } from '../format.js';
+import { displayStep, formatPercent } from '../format.js';
+import { NoRunsYet } from './NoRunsYet.js';
 import { RunPicker } from './RunPicker.js';
+
+/** Rows shown at first and added per "Show more", because a 100-step run can propose about 1000 distinct templates. */
+const rowsPerPage = 100;
 
 type SortKey = 'trainFitness' | 'testAccuracy' | 'occurrences' | 'firstStep' | 'template';
 
@@ -13,6 +17,7 @@ export function LeaderboardScreen({ context }: { context: ScreenContext }) {
   const [query, setQuery] = useState('');
   const [sortKey, setSortKey] = useState<SortKey>('trainFitness');
   const [descending, setDescending] = useState(true);
+  const [rowLimit, setRowLimit] = useState(rowsPerPage);
   const runId = context.selectedRunId ?? context.runs[0]?.id ?? null;
   const { reportError } = context;
 
@@ -26,7 +31,9 @@ export function LeaderboardScreen({ context }: { context: ScreenContext }) {
 
   const visible = useMemo(() => {
     const needle = query.trim().toLowerCase();
-    const filtered = needle ? entries.filter((entry) => entry.template.toLowerCase().includes(needle)) : entries;
+    const filtered = needle
+      ? entries.filter((entry) => entry.template.toLowerCase().includes(needle))
+      : entries;
     const sign = descending ? -1 : 1;
     return [...filtered].sort((left, right) => {
       const a = left[sortKey];
@@ -57,6 +64,18 @@ export function LeaderboardScreen({ context }: { context: ScreenContext }) {
     );
   }
 
+  if (context.runs.length === 0) {
+    return (
+      <section aria-labelledby="leaderboard-title">
+        <h2 id="leaderboard-title">Leaderboard</h2>
+        <NoRunsYet
+          context={context}
+          purpose="This screen ranks every template a run proposed by train fitness, with test accuracy where measured."
+        />
+      </section>
+    );
+  }
+
   return (
     <section aria-labelledby="leaderboard-title">
       <h2 id="leaderboard-title">Leaderboard</h2>
@@ -74,7 +93,6 @@ export function LeaderboardScreen({ context }: { context: ScreenContext }) {
           {visible.length} of {entries.length} distinct templates (duplicates collapsed)
         </span>
       </div>
-      {!runId && <div className="empty-state">No runs yet. Start one on the New run screen.</div>}
       <table className="table" data-testid="leaderboard">
         <thead>
           <tr>
@@ -86,7 +104,7 @@ export function LeaderboardScreen({ context }: { context: ScreenContext }) {
           </tr>
         </thead>
         <tbody>
-          {visible.map((entry) => (
+          {visible.slice(0, rowLimit).map((entry) => (
             <tr key={entry.template}>
               <td>
                 <code>{entry.template || '(empty)'}</code>
@@ -94,11 +112,16 @@ export function LeaderboardScreen({ context }: { context: ScreenContext }) {
               <td>{formatPercent(entry.trainFitness)}</td>
               <td>{formatPercent(entry.testAccuracy)}</td>
               <td>{entry.occurrences}×</td>
-              <td>{entry.firstStep}</td>
+              <td>{displayStep(entry.firstStep)}</td>
             </tr>
           ))}
         </tbody>
       </table>
+      {visible.length > rowLimit && (
+        <button type="button" onClick={() => setRowLimit((limit) => limit + rowsPerPage)}>
+          Show {Math.min(rowsPerPage, visible.length - rowLimit)} more ({visible.length - rowLimit} hidden)
+        </button>
+      )}
     </section>
   );
 }

@@ -7,7 +7,8 @@ export function RunPicker({ context }: { context: ScreenContext }) {
       Run{' '}
       <select
         name="run"
-        value={context.selectedRunId ?? ''}
+        // Screens fall back to the newest run when none is chosen, so the picker shows that run too.
+        value={context.selectedRunId ?? context.runs[0]?.id ?? ''}
         onChange={(event) => context.selectRun(event.target.value || null)}
       >
         <option value="">(choose a run)</option>
