@@ -8,7 +8,7 @@ cd "$GLOV_ROOT"
 
 bash scripts/setup.sh
 
-dataset="${GLOV_DEMO_DATASET:-$GLOV_ROOT/../shared/datasets/dtd10}"
+dataset="$(realpath -m "${GLOV_DEMO_DATASET:-$GLOV_ROOT/../shared/datasets/dtd10}")"
 
 # No package registry ships real CLIP weights, so without a CLIP export in models/clip/default
 # the demo scores with the tiny CLIP of the test fixtures. That model exercises the whole
