@@ -251,7 +251,7 @@ class Context : public Napi::ObjectWrap<Context> {
     });
   }
 
-  // new Context(model, { contextSize, batchSize, sequences, threads, probe })
+  // new Context(model, { contextSize, batchSize, sequences, threads, kvCacheType, flashAttention, probe })
   explicit Context(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Context>(info) {
     Napi::Env env = info.Env();
     Model* model = Model::Unwrap(info[0].As<Napi::Object>());
@@ -262,6 +262,10 @@ class Context : public Napi::ObjectWrap<Context> {
     const int32_t threads = options.Get("threads").As<Napi::Number>().Int32Value();
     probe = options.Get("probe").ToBoolean().Value();
     const bool kvF32 = options.Get("kvCacheType").IsString() && options.Get("kvCacheType").As<Napi::String>().Utf8Value() == "f32";
+    const std::string flashAttention = options.Get("flashAttention").IsString() ? options.Get("flashAttention").As<Napi::String>().Utf8Value() : "auto";
+    if (flashAttention != "auto" && flashAttention != "on" && flashAttention != "off") {
+      throw Napi::RangeError::New(env, "Invalid flashAttention '" + flashAttention + "'. Pass 'auto', 'on' or 'off'.");
+    }
 
     llama_context_params params = api.context_default_params();
     params.n_ctx = contextSize;
@@ -274,6 +278,11 @@ class Context : public Napi::ObjectWrap<Context> {
     // A unified KV cache lets seqCopy share the prompt's cells between sequences without copying data.
     params.kv_unified = true;
     params.no_perf = true;
+    // Flash attention on the CPU gives logits that depend on the number of queries per decode (about
+    // 1e-3 relative on the tiny model), so callers that compare batch shapes pass "off".
+    params.flash_attn_type = flashAttention == "on" ? LLAMA_FLASH_ATTN_TYPE_ENABLED
+                             : flashAttention == "off" ? LLAMA_FLASH_ATTN_TYPE_DISABLED
+                                                       : LLAMA_FLASH_ATTN_TYPE_AUTO;
     if (kvF32) {
       // fp32 keys and values avoid fp16 rounding in attention, so different batch shapes agree closely.
       params.type_k = GGML_TYPE_F32;

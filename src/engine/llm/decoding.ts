@@ -31,6 +31,11 @@ export interface DecodeLoopOptions {
    * the block's output in the weights; tests use it. Not combined with `steering`.
    */
   constantVector?: { layer: number; offset: Float32Array } | null;
+  /**
+   * Called with the logits each sample was drawn from, in step order (the end-of-generation step
+   * included). The array is only valid during the call. Tests and diagnostics use it.
+   */
+  onStepLogits?: (sampleIndex: number, step: number, logits: Float32Array) => void;
 }
 
 /** Generated token ids of each sample, end-of-generation token excluded. */
@@ -93,6 +98,7 @@ export async function generateBatched(context: NativeContext, options: DecodeLoo
 
       rows.forEach((seqId, row) => {
         const rowLogits = logits.subarray(row * options.vocabularySize, (row + 1) * options.vocabularySize);
+        options.onStepLogits?.(seqId, step, rowLogits);
         const token = sampleToken(rowLogits, options.sampling, random[seqId]!);
         position[seqId]!++;
         if (options.isEog(token)) {
@@ -116,26 +122,15 @@ export async function generateBatched(context: NativeContext, options: DecodeLoo
  * steering code with generateBatched. Slow by design; for tests and benchmarks.
  */
 export async function generateNaiveReference(probe: NativeContext, options: DecodeLoopOptions): Promise<SampleTokens> {
-  const { steering } = options;
   const generated: SampleTokens = [];
-  probe.setCapture(null);
-  probe.setLastRowOffset(steering ? steering.layer : null, steering?.offset);
-  try {
+  await withNaiveSteering(probe, options.steering, async () => {
     for (let sampleIndex = 0; sampleIndex < options.n; sampleIndex++) {
       const random = createSampleRandom(options.sampling.seed, sampleIndex);
       const sequence = [...options.promptTokens];
       const sample: number[] = [];
       for (let step = 0; step < options.maxNewTokens; step++) {
-        if (sequence.length > options.batchSize) {
-          throw new RangeError(`naive reference sequence of ${sequence.length} tokens exceeds the probe batch of ${options.batchSize}`);
-        }
-        probe.clearMemory();
-        const logits = await probe.decode(
-          Int32Array.from(sequence),
-          Int32Array.from(sequence, (_, index) => index),
-          new Int32Array(sequence.length),
-          Int32Array.of(sequence.length - 1),
-        );
+        const logits = await naiveLastLogits(probe, sequence, options.batchSize);
+        options.onStepLogits?.(sampleIndex, step, logits);
         const token = sampleToken(logits, options.sampling, random);
         if (options.isEog(token)) {
           break;
@@ -145,10 +140,56 @@ export async function generateNaiveReference(probe: NativeContext, options: Deco
       }
       generated.push(sample);
     }
+  });
+  return generated;
+}
+
+/**
+ * Teacher forcing through the naive reference: for each given sample, the logits the naive loop
+ * computes at every step when it is fed that sample's tokens instead of drawing its own. `steps[i]`
+ * says how many steps sample i ran (its token count, plus one when it ended on an end-of-generation
+ * draw). Comparing these with the batched loop's logits checks every step, whatever the draws.
+ */
+export async function teacherForcedReferenceLogits(
+  probe: NativeContext,
+  options: { promptTokens: readonly number[]; samples: SampleTokens; steps: readonly number[]; steering: LayerOffset | null; batchSize: number },
+): Promise<Float32Array[][]> {
+  const result: Float32Array[][] = [];
+  await withNaiveSteering(probe, options.steering, async () => {
+    for (const [sampleIndex, sample] of options.samples.entries()) {
+      const perStep: Float32Array[] = [];
+      for (let step = 0; step < options.steps[sampleIndex]!; step++) {
+        perStep.push(await naiveLastLogits(probe, [...options.promptTokens, ...sample.slice(0, step)], options.batchSize));
+      }
+      result.push(perStep);
+    }
+  });
+  return result;
+}
+
+// The naive loops steer through the probe's last-row offset (eval callback), not the control vector.
+async function withNaiveSteering(probe: NativeContext, steering: LayerOffset | null, body: () => Promise<void>): Promise<void> {
+  probe.setCapture(null);
+  probe.setLastRowOffset(steering ? steering.layer : null, steering?.offset);
+  try {
+    await body();
   } finally {
     probe.setLastRowOffset(null);
   }
-  return generated;
+}
+
+/** Evaluate `sequence` from an empty cache in one decode and return its last position's logits. */
+async function naiveLastLogits(probe: NativeContext, sequence: readonly number[], batchSize: number): Promise<Float32Array> {
+  if (sequence.length > batchSize) {
+    throw new RangeError(`naive reference sequence of ${sequence.length} tokens exceeds the probe batch of ${batchSize}`);
+  }
+  probe.clearMemory();
+  return probe.decode(
+    Int32Array.from(sequence),
+    Int32Array.from(sequence, (_, index) => index),
+    new Int32Array(sequence.length),
+    Int32Array.of(sequence.length - 1),
+  );
 }
 
 async function prefill(context: NativeContext, tokens: readonly number[], batchSize: number): Promise<void> {

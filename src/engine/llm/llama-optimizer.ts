@@ -11,7 +11,11 @@ import { getLlama, resolveChatWrapper, type ChatHistoryItem, type Llama, type Ll
 
 import { GlovError } from '../errors.js';
 import { createLogger } from '../log.js';
-import { generateBatched, generateNaiveReference, type DecodeLoopOptions, type LayerOffset, type SampleTokens } from './decoding.js';
+import {
+  generateBatched,
+  generateNaiveReference,
+  teacherForcedReferenceLogits,
+  type DecodeLoopOptions, type LayerOffset, type SampleTokens } from './decoding.js';
 import { arrangeForPooling, captureBlockOutputs, meanRows } from './hidden-states.js';
 import { attachNativeModel, createNativeContext, type NativeContext, type NativeModel } from './native-binding.js';
 import { validateSampling } from './sampler.js';
@@ -53,10 +57,24 @@ export interface LlamaOptimizerOptions {
   generationHeader?: GenerationHeader;
   /**
    * KV cache element type. 'f16' (llama.cpp's default) halves cache memory. 'f32' keeps attention in
-   * fp32, so batched and naive decoding agree to rounding and seeded samples match token for token;
-   * with 'f16' a rare sample can differ where a draw falls on a probability boundary.
+   * fp32; together with flash attention off, batched and naive decoding then agree to float rounding
+   * (docs/guidance.md, "Batched versus naive numerics").
    */
   kvCacheType?: 'f16' | 'f32';
+  /**
+   * Flash attention in both contexts. Default: 'off' with kvCacheType 'f32' (the setting for exact
+   * comparisons: llama.cpp's CPU flash-attention kernel gives logits that depend on the number of
+   * queries per decode, about 1e-3 relative), else 'auto' (on wherever the backend supports it).
+   */
+  flashAttention?: 'auto' | 'on' | 'off';
+}
+
+/** Per-step logits of a batched run, for teacher-forced comparison with the naive reference. */
+export interface GenerationTrace {
+  /** Generated token ids per sample, end-of-generation token excluded, self-written header included. */
+  samples: number[][];
+  /** logits[sample][step]: the row each draw was made from (the end-of-generation step included). */
+  logits: Float32Array[][];
 }
 
 interface ChatPrompt {
@@ -97,6 +115,7 @@ export class LlamaOptimizer implements OptimizerLlm {
       probeContextSize: options.probeContextSize ?? 1024,
       generationHeader: options.generationHeader ?? 'prompted',
       kvCacheType: options.kvCacheType ?? 'f16',
+      flashAttention: options.flashAttention ?? (options.kvCacheType === 'f32' ? 'off' : 'auto'),
     };
     if (!Number.isInteger(settings.threads) || settings.threads < 1) {
       throw new GlovError(`Invalid thread count: ${options.threads}.`, { code: 'invalid-threads', hint: 'Pass threads as an integer >= 1, for example the number of physical cores.' });
@@ -109,7 +128,14 @@ export class LlamaOptimizer implements OptimizerLlm {
     const llama = await getLlama({ gpu: options.gpu ?? 'auto', logLevel: 'warn' as never });
     const model = await llama.loadModel({ modelPath: settings.modelPath });
     const native = attachNativeModel(model);
-    const contextOptions = { threads: settings.threads, batchSize: settings.batchSize, kvCacheType: settings.kvCacheType };
+    // Both contexts share every numeric setting (threads, KV type, flash attention), so that the naive
+    // reference in the probe computes what the generation context computes, up to batch shape.
+    const contextOptions = {
+      threads: settings.threads,
+      batchSize: settings.batchSize,
+      kvCacheType: settings.kvCacheType,
+      flashAttention: settings.flashAttention,
+    };
     const generation = createNativeContext(native, {
       ...contextOptions,
       contextSize: settings.contextSize,
@@ -142,6 +168,38 @@ export class LlamaOptimizer implements OptimizerLlm {
         generateNaiveReference(this.probe, { ...options, batchSize: this.settings.probeContextSize }),
       ),
     );
+  }
+
+  /** Batched generation that also returns the logits of every draw (tests and diagnostics). */
+  traceGeneration(request: GenerationRequest): Promise<GenerationTrace> {
+    return this.exclusive(async () => {
+      this.checkRequest(request);
+      const options = this.loopOptions(request, this.renderChat(request.messages));
+      const logits: Float32Array[][] = Array.from({ length: request.n }, () => []);
+      const samples = await generateBatched(this.generation, {
+        ...options,
+        onStepLogits: (sampleIndex, _step, row) => logits[sampleIndex]!.push(row.slice()),
+      });
+      return { samples, logits };
+    });
+  }
+
+  /**
+   * Teacher forcing: the naive reference's logits at every step of `trace`, computed on the traced
+   * tokens instead of its own draws (same prompt and steering as `request`).
+   */
+  teacherForcedReferenceLogits(request: GenerationRequest, trace: GenerationTrace): Promise<Float32Array[][]> {
+    return this.exclusive(async () => {
+      this.checkRequest(request);
+      const prompt = this.renderChat(request.messages);
+      return teacherForcedReferenceLogits(this.probe, {
+        promptTokens: prompt.promptTokens,
+        samples: trace.samples,
+        steps: trace.logits.map((steps) => steps.length),
+        steering: toLayerOffset(request.steering),
+        batchSize: this.settings.probeContextSize,
+      });
+    });
   }
 
   captureMeanHiddenStates(
@@ -232,14 +290,24 @@ export class LlamaOptimizer implements OptimizerLlm {
   ): Promise<GenerationResult> {
     this.checkRequest(request);
     const started = performance.now();
-    const { promptTokens, headerTokens } = this.renderChat(request.messages);
+    const prompt = this.renderChat(request.messages);
+    const { promptTokens, headerTokens } = prompt;
+    const samples = await loop(this.loopOptions(request, prompt));
+    const texts = samples.map((sample) => this.decodeReply(sample, headerTokens, request.maxNewTokens));
+    const generatedTokens = samples.reduce((sum, sample) => sum + sample.length, 0);
+    const seconds = (performance.now() - started) / 1000;
+    log.debug(`generated ${request.n} samples, ${generatedTokens} tokens in ${seconds.toFixed(2)} s (steering: ${request.steering?.mode ?? 'none'})`);
+    return { texts, promptTokens: promptTokens.length, generatedTokens, seconds };
+  }
+
+  private loopOptions(request: GenerationRequest, { promptTokens, headerTokens }: ChatPrompt): DecodeLoopOptions {
     if (promptTokens.length + request.n * (request.maxNewTokens + headerTokens.length) > this.settings.contextSize) {
       throw new GlovError(
         `The prompt (${promptTokens.length} tokens) plus ${request.n} x ${request.maxNewTokens} new tokens exceeds the context size ${this.settings.contextSize}.`,
         { code: 'context-too-small', hint: 'Raise contextSize, or lower n or maxNewTokens.' },
       );
     }
-    const samples = await loop({
+    return {
       promptTokens,
       n: request.n,
       maxNewTokens: request.maxNewTokens + headerTokens.length,
@@ -248,12 +316,7 @@ export class LlamaOptimizer implements OptimizerLlm {
       isEog: (token) => this.native.isEog(token),
       vocabularySize: this.native.vocabularySize,
       batchSize: this.settings.batchSize,
-    });
-    const texts = samples.map((sample) => this.decodeReply(sample, headerTokens, request.maxNewTokens));
-    const generatedTokens = samples.reduce((sum, sample) => sum + sample.length, 0);
-    const seconds = (performance.now() - started) / 1000;
-    log.debug(`generated ${request.n} samples, ${generatedTokens} tokens in ${seconds.toFixed(2)} s (steering: ${request.steering?.mode ?? 'none'})`);
-    return { texts, promptTokens: promptTokens.length, generatedTokens, seconds };
+    };
   }
 
   /** Strip a self-written header, apply the budget after it, and detokenize without special tokens. */

@@ -31,6 +31,12 @@ export interface NativeContextOptions {
   threads: number;
   /** KV cache element type; llama.cpp's default is 'f16'. */
   kvCacheType?: 'f16' | 'f32';
+  /**
+   * Flash attention: 'auto' (llama.cpp's default) turns it on wherever the backend supports it, the
+   * CPU included. Its CPU kernel rounds in a way that depends on how many queries a decode holds, so
+   * contexts that must agree to rounding use 'off'. Default 'auto'.
+   */
+  flashAttention?: 'auto' | 'on' | 'off';
   /** Install the eval callback for hidden-state capture and last-position offsets. */
   probe: boolean;
 }
