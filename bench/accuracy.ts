@@ -190,6 +190,7 @@ async function main(): Promise<void> {
     `- LLM: ${models.llmPath}; VLM: ${models.vlmPath}; ${protocol.threads} threads`,
     `- Unsteered replay: ${protocol.replay ? 'on (identical unsteered requests of one seed are generated once and replayed; results are unchanged)' : 'off'}`,
     `- S-TEMP and the CLIP lists do not depend on the seed, so they show one value without a std`,
+    '- CLIP DS-TEMP is the list clipTemplatesFor returns: DTD\'s for dtd10, ImageNet\'s 80 for imagenette and tinyimagenet200',
     ...machineLines(machine).map((line) => `- ${line}`),
     '',
   ];
@@ -206,7 +207,8 @@ async function main(): Promise<void> {
   const stepSeconds = warmup.seconds;
   const loopRuns = datasets.length * protocol.seeds.length * loopMethods.length;
   const upperSteps = loopRuns * protocol.steps;
-  // With replay, every guided run replays unsteered steps until its guidance triggers; at least the no-guidance and LLM-OPT runs generate.
+  // With replay, a guided run replays unsteered steps until its guidance triggers, so the lower bound counts only
+  // the steps of the no-guidance and LLM-OPT runs.
   const lowerSteps = protocol.replay ? datasets.length * protocol.seeds.length * 2 * protocol.steps : upperSteps;
   log(
     `Estimate: ${loopRuns} runs; one step took ${stepSeconds.toFixed(1)} s in a warm-up, so between ` +
@@ -217,6 +219,41 @@ async function main(): Promise<void> {
   const results: MethodResult[] = [];
   const started = performance.now();
   let runIndex = 0;
+  // Outputs: Markdown, CSV, raw JSON, one SVG per dataset. They are rewritten after every run,
+  // so an interrupted benchmark still leaves the figures of the runs it finished.
+  const names = datasets.map(({ name }) => name);
+  const writeOutputs = (finished: boolean): string => {
+    const totalMinutes = (performance.now() - started) / 60000;
+    const replayLine =
+      llm instanceof MemoizedLlm ? `LLM requests: ${llm.generated} generated, ${llm.replayed} replayed.` : 'LLM requests: all generated.';
+    const status = finished ? 'Finished' : `Partial: ${runIndex} of ${loopRuns} loop runs done`;
+    const markdown = [
+      ...header,
+      '## Test top-1 accuracy (%), mean ± std over seeds',
+      '',
+      toMarkdown(accuracyTable(results, names, methods)),
+      '## Cost per loop run (mean over datasets and seeds)',
+      '',
+      toMarkdown(costTable(results, methods)),
+      `${status}. Benchmark time: ${totalMinutes.toFixed(1)} min. ${replayLine}`,
+      '',
+    ].join('\n');
+    writeFileSync(path.join(protocol.out, 'table.md'), markdown);
+    writeFileSync(path.join(protocol.out, 'table.csv'), toCsv(accuracyCsvTable(results, names, methods)));
+    writeFileSync(path.join(protocol.out, 'results.json'), JSON.stringify({ protocol, machine, layer, finished, results }, null, 2));
+    for (const name of names) {
+      const svg = lineChart({
+        title: `${name}: best train fitness per step (mean over ${protocol.seeds.length} seeds)`,
+        subtitle: tiny ? 'Tiny random CLIP: these fitness values are meaningless.' : undefined,
+        xLabel: 'step',
+        yLabel: 'best fitness (top-1 %, train)',
+        series: fitnessSeries(results, name, methods),
+      });
+      writeFileSync(path.join(protocol.out, `fitness-${name}.svg`), svg);
+    }
+    return markdown;
+  };
+
   for (const { name, optimizerDataset } of datasets) {
     // Fixed template lists: no seed, evaluated once.
     const ownList = clipTemplatesFor(name);
@@ -285,6 +322,7 @@ async function main(): Promise<void> {
         result.testAccuracy = outcome.testAccuracy;
         result.wallSeconds = (performance.now() - runStart) / 1000;
         results.push(result);
+        writeOutputs(false);
         const elapsed = (performance.now() - started) / 60000;
         log(
           `[${name} seed ${seed}] ${method.label}: test top-1 ${outcome.testAccuracy?.toFixed(1) ?? '-'}, ` +
@@ -294,36 +332,7 @@ async function main(): Promise<void> {
       }
     }
   }
-  const totalMinutes = (performance.now() - started) / 60000;
-  const replayLine =
-    llm instanceof MemoizedLlm ? `LLM requests: ${llm.generated} generated, ${llm.replayed} replayed.` : 'LLM requests: all generated.';
-
-  // Outputs: Markdown, CSV, raw JSON, one SVG per dataset.
-  const names = datasets.map(({ name }) => name);
-  const markdown = [
-    ...header,
-    '## Test top-1 accuracy (%), mean ± std over seeds',
-    '',
-    toMarkdown(accuracyTable(results, names, methods)),
-    '## Cost per loop run (mean over datasets and seeds)',
-    '',
-    toMarkdown(costTable(results, methods)),
-    `Total benchmark time: ${totalMinutes.toFixed(1)} min. ${replayLine}`,
-    '',
-  ].join('\n');
-  writeFileSync(path.join(protocol.out, 'table.md'), markdown);
-  writeFileSync(path.join(protocol.out, 'table.csv'), toCsv(accuracyCsvTable(results, names, methods)));
-  writeFileSync(path.join(protocol.out, 'results.json'), JSON.stringify({ protocol, machine, layer, results }, null, 2));
-  for (const name of names) {
-    const svg = lineChart({
-      title: `${name}: best train fitness per step (mean over ${protocol.seeds.length} seeds)`,
-      subtitle: tiny ? 'Tiny random CLIP: these fitness values are meaningless.' : undefined,
-      xLabel: 'step',
-      yLabel: 'best fitness (top-1 %, train)',
-      series: fitnessSeries(results, name, methods),
-    });
-    writeFileSync(path.join(protocol.out, `fitness-${name}.svg`), svg);
-  }
+  const markdown = writeOutputs(true);
   process.stdout.write(markdown);
   log(`Wrote ${protocol.out}`);
 

@@ -46,12 +46,12 @@ Measure generation, scoring and step times in one process and print Markdown tab
   --quick             smaller sizes (fewer samples, tokens, steps and sweep points) for a smoke test
   --help              print this help`;
 
-/** Sizes of one benchmark run; --quick shrinks every one of them. */
+/** Sizes of one benchmark run. --quick shrinks every one of them. */
 interface Sizes {
   /** Samples per generate call for the batched modes. */
   samples: number;
   maxNewTokens: number;
-  /** The naive loop is capped: fewer samples and tokens, compared per token. */
+  /** Caps of the naive loop, which is compared per token because it is too slow for full sizes. */
   naiveSamples: number;
   naiveTokens: number;
   /** Steps of the real GLOV run on dtd10. */
@@ -178,9 +178,9 @@ async function main(): Promise<void> {
     print();
     print(
       `Tokens/s = generated tokens / wall time of the whole call, prompt evaluation included. ` +
-        `The naive reference is capped at ${sizes.naiveSamples} sample(s) x ${sizes.naiveTokens} tokens ` +
-        `(the batched modes: ${sizes.samples} x ${sizes.maxNewTokens}), so it is compared per token; ` +
-        'its cost per token grows with the sequence length, so the cap flatters it slightly.',
+        `The naive reference is capped at ${sizes.naiveSamples} x ${sizes.naiveTokens} tokens (samples x budget) ` +
+        `(the batched modes: ${sizes.samples} x ${sizes.maxNewTokens}), so it is compared per token. ` +
+        'Its cost per token grows with the sequence length, so the cap flatters it slightly.',
     );
     print();
     const generationRows: Array<[string, GenerationResult]> = [
