@@ -1,8 +1,21 @@
 #!/usr/bin/env python3
-"""Make the tiny random CLIP and the reference data that the VLM tests compare against.
+"""Make the tiny toy CLIP and the reference data that the VLM tests compare against.
+
+The model is NOT CLIP. It is a CLIP-shaped toy (transformers CLIPModel towers,
+2 layers each, 16-dim embeddings) that starts from random weights and is then
+trained for a few hundred steps to classify the TRAIN splits of
+../shared/datasets from captions such as "a photo of a {class name}.". It has
+seen only those 1,728 photos. Test splits are never used for training. The
+whole script took about 14 minutes on a busy 2-core machine, most of it
+decoding images and training. Untrained random towers give every image
+almost the same embedding, so every prompt template scores chance and the
+GLOV loop never sees one template beat another; the short training makes
+embeddings differ per image and per text, so templates get different
+fitness values, as they do with a real CLIP. Accuracy is weak and means
+nothing outside these tests, demos and benchmarks.
 
 Outputs (both committed, so the tests need no Python):
-  test/fixtures/tiny-clip/        a randomly initialised CLIP in the Hugging Face /
+  test/fixtures/tiny-clip/        the toy CLIP in the Hugging Face /
                                   transformers.js layout: config.json,
                                   preprocessor_config.json, vocab.json, merges.txt,
                                   tokenizer_config.json, onnx/text_model.onnx,
@@ -15,7 +28,8 @@ ships it as bpe_simple_vocab_16e6.txt.gz next to the original tokenizer module:
 
   pip download open_clip_torch==3.3.0 --no-deps -d /tmp/oc
   unzip -o /tmp/oc/open_clip_torch-3.3.0-py3-none-any.whl 'open_clip/*' -d /tmp/oc
-  pip install torch==2.13.0 transformers pillow numpy onnx ftfy regex
+  python3 -m venv .cache/clip-venv && . .cache/clip-venv/bin/activate
+  pip install torch==2.13.0 transformers==5.25.0 pillow numpy onnx ftfy regex
   python scripts/make-tiny-clip.py --open-clip /tmp/oc/open_clip
 
 Nothing from the wheel is written to the repository except the vocabulary data
@@ -80,6 +94,99 @@ EMBEDDING_TEXTS = [
     "",
     ("a very long description of a cat, " * 12).strip(),
 ]
+
+
+# Training data: the TRAIN splits of these datasets, captioned with these
+# templates. Several templates, not one, so that the text tower learns class
+# names rather than one sentence. Templates outside this list still score
+# differently, so GLOV has something to improve on.
+TRAIN_DATASETS = ["dtd10", "caltech101", "flowers102", "imagenette", "cifar10", "tinyimagenet200"]
+TRAIN_TEMPLATES = ["a photo of a {c}.", "a picture of a {c}.", "an image of the {c}.", "{c}"]
+TRAIN_STEPS = 300
+TRAIN_BATCH = 32
+TRAIN_LR = 3e-3
+
+
+def load_train_splits() -> list[dict]:
+    """Preprocess every TRAIN image of TRAIN_DATASETS once (uint8 crops, as at inference).
+
+    Returns one entry per dataset: class names (from classnames.json, in folder
+    sorted folder order), uint8 crops [N, 224, 224, 3] and labels [N].
+    The test/ folders are never read here.
+    """
+    splits = []
+    for name in TRAIN_DATASETS:
+        root = DATASETS / name
+        names = json.loads((root / "classnames.json").read_text())
+        folders = sorted(p.name for p in (root / "train").iterdir() if p.is_dir())
+        crops, labels = [], []
+        for index, folder in enumerate(folders):
+            for path in sorted((root / "train" / folder).glob("*.jpg")):
+                crops.append(preprocess_like_openai(path)[0])
+                labels.append(index)
+        splits.append({"name": name, "classNames": [names.get(f, f) for f in folders],
+                       "crops": torch.from_numpy(np.stack(crops)), "labels": torch.tensor(labels)})
+        print(f"train split {name}: {len(labels)} images, {len(folders)} classes")
+    return splits
+
+
+def train_toy_clip(text_model, vision_model, tokenizer, *, steps: int) -> None:
+    """Zero-shot classification training on the TRAIN splits.
+
+    Each step takes one dataset (chosen in proportion to its image count), a
+    batch of its images and one caption template. It embeds every class caption
+    of that dataset and applies cross-entropy over classes to the scaled cosine
+    logits. That is the zero-shot classifier the workbench evaluates. The only
+    augmentation is a random horizontal flip.
+    """
+    splits = load_train_splits()
+    mean = torch.tensor(CLIP_MEAN).view(1, 3, 1, 1)
+    std = torch.tensor(CLIP_STD).view(1, 3, 1, 1)
+    # Captions per dataset and template, tokenized once and cut to the longest
+    # caption: padding after <|endoftext|> does not change the pooled output
+    # because the text tower is causal.
+    tokens = {}
+    for d, split in enumerate(splits):
+        for t, template in enumerate(TRAIN_TEMPLATES):
+            ids = tokenizer([template.replace("{c}", c) for c in split["classNames"]])
+            length = int((ids != 0).sum(dim=1).max())
+            tokens[d, t] = ids[:, :length]
+    sizes = torch.tensor([len(s["labels"]) for s in splits], dtype=torch.float)
+    # CLIP's learnable temperature, initialised at 1 / 0.07 as in CLIP.
+    logit_scale = torch.nn.Parameter(torch.tensor(np.log(1 / 0.07), dtype=torch.float))
+    parameters = list(text_model.parameters()) + list(vision_model.parameters()) + [logit_scale]
+    # No weight decay: it would shrink the embeddings of the ~49k tokens that
+    # no caption uses, which should stay at their random initial values.
+    optimizer = torch.optim.AdamW(parameters, lr=TRAIN_LR, weight_decay=0.0)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=TRAIN_LR, total_steps=steps, pct_start=0.1)
+    text_model.train()
+    vision_model.train()
+    for step in range(steps):
+        d = int(torch.multinomial(sizes, 1))
+        t = int(torch.randint(len(TRAIN_TEMPLATES), ()))
+        split = splits[d]
+        pick = torch.randint(len(split["labels"]), (TRAIN_BATCH,))
+        images = split["crops"][pick].permute(0, 3, 1, 2).float().div(255)
+        flip = torch.rand(TRAIN_BATCH) < 0.5
+        images[flip] = images[flip].flip(-1)
+        images = (images - mean) / std
+        ids = tokens[d, t]
+        image_embeds = vision_model(pixel_values=images).image_embeds
+        text_embeds = text_model(input_ids=ids, attention_mask=(ids != 0).long()).text_embeds
+        image_embeds = image_embeds / image_embeds.norm(dim=-1, keepdim=True)
+        text_embeds = text_embeds / text_embeds.norm(dim=-1, keepdim=True)
+        logits = logit_scale.exp().clamp(max=100) * image_embeds @ text_embeds.T
+        labels = split["labels"][pick]
+        loss = torch.nn.functional.cross_entropy(logits, labels)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        schedule.step()
+        if step % 50 == 0 or step == steps - 1:
+            accuracy = (logits.argmax(dim=1) == labels).float().mean()
+            print(f"step {step:4d}  {split['name']:16s} loss {loss.item():.3f}  batch accuracy {accuracy:.2f}")
+    text_model.eval()
+    vision_model.eval()
 
 
 def load_original_tokenizer(open_clip_dir: Path):
@@ -201,12 +308,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--open-clip", type=Path, required=True, help="folder of the unpacked open_clip package (tokenizer.py and the BPE file)")
     parser.add_argument("--model-out", type=Path, default=REPO_ROOT / "test" / "fixtures" / "tiny-clip")
+    parser.add_argument("--train-steps", type=int, default=TRAIN_STEPS, help="training steps on the TRAIN splits; 0 keeps the random initialization")
     parser.add_argument("--reference-out", type=Path, default=REPO_ROOT / "test" / "fixtures" / "clip-reference")
     args = parser.parse_args()
 
     from transformers import CLIPTextConfig, CLIPTextModelWithProjection, CLIPVisionConfig, CLIPVisionModelWithProjection
 
     torch.manual_seed(SEED)
+    # Fixed thread count: the training result then depends on the seed only (on one machine).
+    torch.set_num_threads(2)
     model_dir: Path = args.model_out
     reference_dir: Path = args.reference_out
     (model_dir / "onnx").mkdir(parents=True, exist_ok=True)
@@ -224,14 +334,17 @@ def main() -> None:
         token_cases.append({"text": text, "ids": ids, "context77": context})
     (reference_dir / "tokens.json").write_text(json.dumps({"source": "open_clip_torch 3.3.0 SimpleTokenizer (ftfy + html.unescape cleanup)", "cases": token_cases}, ensure_ascii=False, indent=1) + "\n")
 
-    # Tiny random CLIP. The text tower keeps the real 49408-token vocabulary.
+    # Tiny CLIP. The text tower keeps the real 49408-token vocabulary; the
+    # token embedding table is most of the fixture's size, so its width stays 16.
     projection_dim = 16
     text_config = CLIPTextConfig(vocab_size=49408, hidden_size=16, intermediate_size=32, num_hidden_layers=2, num_attention_heads=2,
                                  max_position_embeddings=77, projection_dim=projection_dim, bos_token_id=49406, eos_token_id=49407, pad_token_id=49407)
-    vision_config = CLIPVisionConfig(hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=2,
+    vision_config = CLIPVisionConfig(hidden_size=64, intermediate_size=128, num_hidden_layers=2, num_attention_heads=4,
                                      image_size=IMAGE_SIZE, patch_size=32, projection_dim=projection_dim)
     text_model = CLIPTextModelWithProjection(text_config).eval()
     vision_model = CLIPVisionModelWithProjection(vision_config).eval()
+    if args.train_steps > 0:
+        train_toy_clip(text_model, vision_model, tokenizer, steps=args.train_steps)
     config = {
         "model_type": "clip",
         "architectures": ["CLIPModel"],
@@ -305,7 +418,7 @@ def main() -> None:
         text_embeds = text_embeds / text_embeds.norm(dim=-1, keepdim=True)
 
     reference = {
-        "note": "Tiny random CLIP; PyTorch float32 embeddings, L2-normalized. Texts padded with 0 to 77 as the original tokenizer does.",
+        "note": "Tiny toy CLIP (random init, briefly trained on TRAIN splits); PyTorch float32 embeddings, L2-normalized. Texts padded with 0 to 77 as the original tokenizer does.",
         "torch": torch.__version__,
         "seed": SEED,
         "embeddingDim": projection_dim,
