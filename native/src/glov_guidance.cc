@@ -278,8 +278,8 @@ class Context : public Napi::ObjectWrap<Context> {
     // A unified KV cache lets seqCopy share the prompt's cells between sequences without copying data.
     params.kv_unified = true;
     params.no_perf = true;
-    // Flash attention on the CPU gives logits that depend on the number of queries per decode (about
-    // 1e-3 relative on the tiny model), so callers that compare batch shapes pass "off".
+    // The CPU flash-attention op uses a tiled kernel for decodes of >= 64 queries and a per-row kernel
+    // otherwise, which round differently (about 1e-3 relative), so callers that compare batch shapes pass "off".
     params.flash_attn_type = flashAttention == "on" ? LLAMA_FLASH_ATTN_TYPE_ENABLED
                              : flashAttention == "off" ? LLAMA_FLASH_ATTN_TYPE_DISABLED
                                                        : LLAMA_FLASH_ATTN_TYPE_AUTO;

@@ -63,8 +63,8 @@ export interface LlamaOptimizerOptions {
   kvCacheType?: 'f16' | 'f32';
   /**
    * Flash attention in both contexts. Default: 'off' with kvCacheType 'f32' (the setting for exact
-   * comparisons: llama.cpp's CPU flash-attention kernel gives logits that depend on the number of
-   * queries per decode, about 1e-3 relative), else 'auto' (on wherever the backend supports it).
+   * comparisons: llama.cpp's CPU flash attention uses a different kernel for decodes of >= 64 queries,
+   * about 1e-3 relative apart), else 'auto' (on wherever the backend supports it).
    */
   flashAttention?: 'auto' | 'on' | 'off';
 }

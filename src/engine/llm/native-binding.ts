@@ -33,8 +33,8 @@ export interface NativeContextOptions {
   kvCacheType?: 'f16' | 'f32';
   /**
    * Flash attention: 'auto' (llama.cpp's default) turns it on wherever the backend supports it, the
-   * CPU included. Its CPU kernel rounds in a way that depends on how many queries a decode holds, so
-   * contexts that must agree to rounding use 'off'. Default 'auto'.
+   * CPU included. On the CPU, decodes of >= 64 queries use a tiled kernel that rounds differently
+   * (about 1e-3 relative), so contexts that must agree to rounding use 'off'. Default 'auto'.
    */
   flashAttention?: 'auto' | 'on' | 'off';
   /** Install the eval callback for hidden-state capture and last-position offsets. */
