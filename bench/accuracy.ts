@@ -184,7 +184,7 @@ async function main(): Promise<void> {
     ...(tiny ? [`**${TINY_CLIP_CAVEAT}**`, ''] : []),
     'Protocol:',
     `- Datasets: ${datasets.map(({ name, dataset }) => `${name} (${dataset.classes.length} classes, test ${dataset.splits.test.length} images)`).join(', ')}`,
-    `- Fitness: ${protocol.shots} shots per class from the train split; test: the whole test split`,
+    `- Fitness: ${protocol.shots} train image${protocol.shots === 1 ? '' : 's'} per class (k-shot sample); test: the whole test split`,
     `- Loop: ${protocol.steps} steps x ${protocol.candidates} candidates, ${protocol.maxNewTokens} new tokens max, seeds ${protocol.seeds.join(', ')}`,
     `- Guidance: layer ${layer} of ${models.llm.layerCount} (auto), alphas ${protocol.alphas.join(', ')}, faithful and cached modes`,
     `- LLM: ${models.llmPath}; VLM: ${models.vlmPath}; ${protocol.threads} threads`,
@@ -243,7 +243,7 @@ async function main(): Promise<void> {
     writeFileSync(path.join(protocol.out, 'results.json'), JSON.stringify({ protocol, machine, layer, finished, results }, null, 2));
     for (const name of names) {
       const svg = lineChart({
-        title: `${name}: best train fitness per step (mean over ${protocol.seeds.length} seeds)`,
+        title: `${name}: best train fitness after each step (mean over ${protocol.seeds.length} seeds, initial template not shown)`,
         subtitle: tiny ? 'Tiny random CLIP: these fitness values are meaningless.' : undefined,
         xLabel: 'step',
         yLabel: 'best fitness (top-1 %, train)',
