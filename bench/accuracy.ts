@@ -43,7 +43,7 @@ table.md, table.csv, results.json and one fitness-<dataset>.svg per dataset.
   --datasets LIST     comma-separated dataset folders, or all (default dtd10,imagenette)
   --datasets-root DIR folder that holds the dataset folders (default ../shared/datasets)
   --llm REF           optimizer LLM: .gguf path, hf:ORG/REPO/FILE.gguf or default (default: default)
-  --vlm DIR           CLIP ONNX export folder (default: the tiny random CLIP test fixture)
+  --vlm DIR           CLIP ONNX export folder (default: the tiny toy CLIP test fixture)
   --seeds N           seeds per loop method, run as seeds 1..N (default 3, at least 3 for a std)
   --steps N           optimization steps per run (default 3)
   --candidates N      candidate templates per step (default 4)
@@ -244,7 +244,7 @@ async function main(): Promise<void> {
     for (const name of names) {
       const svg = lineChart({
         title: `${name}: best train fitness after each step (mean over ${protocol.seeds.length} seeds, initial template not shown)`,
-        subtitle: tiny ? 'Tiny random CLIP: these fitness values are meaningless.' : undefined,
+        subtitle: tiny ? 'Tiny toy CLIP fixture: these fitness values are meaningless.' : undefined,
         xLabel: 'step',
         yLabel: 'best fitness (top-1 %, train)',
         series: fitnessSeries(results, name, methods),

@@ -39,7 +39,7 @@ const help = `Usage: bash scripts/bench-speed.sh [options]
 Measure generation, scoring and step times in one process and print Markdown tables.
 
   --llm REF           optimizer LLM: .gguf path, hf:ORG/REPO/FILE.gguf or default (default: default)
-  --vlm DIR           CLIP ONNX export folder (default: the tiny random CLIP test fixture)
+  --vlm DIR           CLIP ONNX export folder (default: the tiny toy CLIP test fixture)
   --datasets-root DIR folder with dtd10, caltech101 and tinyimagenet200 (default ../shared/datasets)
   --threads N         CPU threads for llama.cpp and ONNX Runtime (default: all cores)
   --seed N            sampler and k-shot seed (default 7777)
@@ -133,7 +133,7 @@ async function main(): Promise<void> {
     print('# GLOV speed benchmark');
     print();
     if (isTinyClip(models.vlmPath)) {
-      print(`**${TINY_CLIP_CAVEAT} Scoring times are those of a 2-layer, width-16 CLIP, far below a real ViT-B/32.**`);
+      print(`**${TINY_CLIP_CAVEAT} Scoring times are those of a 2-layer toy CLIP, far below a real ViT-B/32.**`);
       print();
     }
     for (const line of [

@@ -13,12 +13,13 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 /** Shared datasets live beside the repository, in ../shared/datasets. */
 export const defaultDatasetsRoot = path.resolve(repoRoot, '..', 'shared', 'datasets');
 
-/** The random-weight CLIP test fixture, the only CLIP export available offline. */
+/** The toy CLIP test fixture (2 layers, 16-dim embeddings), the only CLIP export available offline. */
 export const tinyClipDir = path.join(repoRoot, 'test', 'fixtures', 'tiny-clip');
 
 export const TINY_CLIP_CAVEAT =
-  'CAVEAT: the VLM is the tiny random-weight CLIP test fixture, so every accuracy and fitness here is ' +
-  'meaningless as a measure of prompt quality. Pass --vlm DIR with a real CLIP ONNX export for real figures.';
+  'CAVEAT: the VLM is the tiny toy CLIP test fixture (random weights, at most briefly trained), so every ' +
+  'accuracy and fitness here is meaningless as a measure of prompt quality. Pass --vlm DIR with a real CLIP ' +
+  'ONNX export for real figures.';
 
 export interface MachineInfo {
   cpuModel: string;
@@ -56,7 +57,7 @@ export function machineInfo(): MachineInfo {
   };
 }
 
-/** True when `vlmPath` is the tiny random CLIP fixture. */
+/** True when `vlmPath` is the tiny toy CLIP fixture. */
 export function isTinyClip(vlmPath: string): boolean {
   return path.resolve(vlmPath) === tinyClipDir;
 }
