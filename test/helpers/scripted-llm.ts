@@ -3,6 +3,7 @@
  * LMs: it returns queued or computed replies, records every request, and
  * returns deterministic hidden states (a hash of the text and layer).
  */
+import { createRandom } from '../../src/engine/random.js';
 import type {
   GenerationRequest,
   GenerationResult,
@@ -22,17 +23,8 @@ export function hashString(text: string): number {
   return hash >>> 0;
 }
 
-/** mulberry32: a small seeded PRNG returning floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, the engine's seeded generator, re-exported for the test helpers. */
+export const seededRandom = createRandom;
 
 export class ScriptedLlm implements OptimizerLlm {
   readonly fingerprint: string;

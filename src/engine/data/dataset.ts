@@ -14,7 +14,7 @@ import path from 'node:path';
 
 import { GlovError } from '../errors.js';
 import { createLogger } from '../log.js';
-import { createRandom, shuffled } from './seeded-random.js';
+import { createRandom, shuffled } from '../random.js';
 
 const log = createLogger('data.dataset');
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 
 import { GlovError } from '../errors.js';
 import type { Dataset, Sample } from './dataset.js';
-import { createRandom, shuffled } from './seeded-random.js';
+import { createRandom, shuffled } from '../random.js';
 
 export interface FewShotSelection {
   datasetFingerprint: string;

@@ -5,6 +5,7 @@
  * per generated token. The batched and the one-sample-at-a-time paths therefore pick the same tokens
  * from the same logits, which is what makes the faithful-versus-naive test exact.
  */
+import { createRandom } from '../random.js';
 import type { SamplingOptions } from './types.js';
 
 /** Random source returning uniform numbers in [0, 1). */
@@ -12,14 +13,7 @@ export type RandomSource = () => number;
 
 /** Create the random stream of one sample: mulberry32 seeded by a 32-bit mix of seed and sample index. */
 export function createSampleRandom(seed: number, sampleIndex: number): RandomSource {
-  let state = mixSeed(seed, sampleIndex);
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return createRandom(mixSeed(seed, sampleIndex));
 }
 
 // splitmix32-style finalizer, so that neighbouring seeds and sample indices give unrelated streams.
