@@ -143,6 +143,41 @@ describe('glov optimize, runs and export', () => {
     assert.equal(Object.keys(templates).length, 1);
   });
 
+  test('optimize reports initial template fallback', () => {
+    // One new token cannot hold the {c} placeholder, so every candidate is rejected and no
+    // step has an ensemble to select.
+    const dataset = smallDataset('no-accepted');
+    const args = [
+      'optimize',
+      '--dataset',
+      dataset,
+      '--llm',
+      tinyLlm,
+      '--vlm',
+      tinyClip,
+      '--steps',
+      '1',
+      '--candidates',
+      '2',
+      '--max-new-tokens',
+      '1',
+      '--db',
+      path.join(workDir, 'no-accepted.sqlite'),
+    ];
+
+    const text = runGlov(args);
+    assert.equal(text.status, 0, text.stderr);
+    assert.match(text.stdout, /No step accepted a candidate/);
+    assert.match(text.stdout, /initial template:\n {2}a photo of a \{c\}\.\n/);
+    assert.doesNotMatch(text.stdout, /Selected step/);
+
+    const json = runGlov([...args, '--json']);
+    assert.equal(json.status, 0, json.stderr);
+    const summary = JSON.parse(json.stdout) as { selectedStep: number | null; templates: string[] };
+    assert.equal(summary.selectedStep, null);
+    assert.deepEqual(summary.templates, ['a photo of a {c}.']);
+  });
+
   test('evaluate scores templates and ensemble', () => {
     const dataset = smallDataset('evaluate');
     const result = runGlov([

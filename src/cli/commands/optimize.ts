@@ -8,7 +8,7 @@ import { GlovError } from '../../engine/errors.js';
 import { loadModels, openDataset } from '../../engine/inputs.js';
 import type { GlovEvent } from '../../engine/optimizer/events.js';
 import { PAUSE_REASON, runGlov } from '../../engine/optimizer/run.js';
-import { getRun } from '../../engine/store/queries.js';
+import { getEvaluations, getRun } from '../../engine/store/queries.js';
 import {
   choiceOption,
   integerOption,
@@ -240,13 +240,18 @@ export async function optimizeCommand(argv: readonly string[]): Promise<number> 
 
     // 5. Result.
     const run = getRun(store, result.runId);
+    // When no step accepted a candidate, no step is selected and the run evaluates its initial
+    // template instead, so the templates come from the stored test evaluation.
+    const evaluated = getEvaluations(store, result.runId).find(
+      (evaluation) => evaluation.split === 'test' && evaluation.kind === 'glov-ensemble',
+    );
     const summary = {
       runId: result.runId,
       outcome: result.outcome,
       dataset: optimizerDataset.name,
       database: dbPath,
       selectedStep: result.selected?.step ?? null,
-      templates: result.selected?.templates ?? [],
+      templates: result.selected?.templates ?? evaluated?.templates ?? [],
       trainAccuracy: result.selected?.trainAccuracy ?? null,
       testAccuracy: result.testAccuracy,
       baselineTemplate: 'a photo of a {c}.',
@@ -257,12 +262,17 @@ export async function optimizeCommand(argv: readonly string[]): Promise<number> 
       printJson(summary);
     } else if (result.outcome === 'finished') {
       printLine();
-      printLine(`Run ${result.runId} finished. Selected step ${(summary.selectedStep ?? 0) + 1}, top-3 ensemble:`);
+      if (summary.selectedStep === null) {
+        printLine(`Run ${result.runId} finished. No step accepted a candidate, so it evaluated the initial template:`);
+      } else {
+        printLine(`Run ${result.runId} finished. Selected step ${summary.selectedStep + 1}, top-${summary.templates.length} ensemble:`);
+      }
       for (const template of summary.templates) {
         printLine(`  ${template}`);
       }
       printLine();
-      printLine(`Test top-1, GLOV ensemble:          ${percent(summary.testAccuracy)}`);
+      const evaluatedLabel = summary.selectedStep === null ? 'initial template:' : 'GLOV ensemble:   ';
+      printLine(`Test top-1, ${evaluatedLabel}       ${percent(summary.testAccuracy)}`);
       printLine(`Test top-1, "a photo of a {c}.":    ${percent(summary.baselineTestAccuracy)}`);
       printLine(`Stored in ${dbPath}; export with 'glov export ${result.runId} --format json'.`);
     } else {
