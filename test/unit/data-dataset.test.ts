@@ -85,6 +85,17 @@ test('invalid classnames JSON is named', () => {
   assertGlovError(() => loadDataset(root), 'classnames-invalid', path.join(root, 'classnames.json'));
 });
 
+test('classnames mismatch lists at most ten', () => {
+  const keys = Object.fromEntries(Array.from({ length: 5000 }, (_, index) => [`class_${index}`, `name ${index}`]));
+  const root = makeDataset({ 'train/cat/a.jpg': sampleImage, 'test/cat/a.jpg': sampleImage, 'classnames.json': { text: JSON.stringify(keys) } });
+  assertGlovError(() => loadDataset(root), 'classnames-mismatch', 'missing keys for folders: cat', 'class_9 and 4990 more');
+  assert.throws(() => loadDataset(root), (error: Error) => {
+    assert.ok(error.message.length < 400, `message has ${error.message.length} characters`);
+    assert.ok(!error.message.includes('class_10,'), 'message stops after ten keys');
+    return true;
+  });
+});
+
 test('non-image files are counted', () => {
   const root = makeDataset({ 'train/cat/a.jpg': sampleImage, 'train/cat/notes.txt': { text: 'x' }, 'train/cat/.DS_Store': { text: 'x' }, 'test/cat/a.JPG': sampleImage });
   const dataset = loadDataset(root);

@@ -83,6 +83,15 @@ function scanClassFolder(dir: string): ScannedClass {
   return { images: images.sort(), ignored };
 }
 
+/**
+ * Join names for an error message, at most `max` of them, so that a classnames.json written for
+ * another dataset (thousands of keys) gives a short message instead of a list of every key.
+ */
+function listNames(names: readonly string[], max = 10): string {
+  if (names.length <= max) return names.join(', ');
+  return `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
+}
+
 function readClassNames(root: string, folders: readonly string[]): Map<string, string> | undefined {
   const file = path.join(root, 'classnames.json');
   if (!fs.existsSync(file)) return undefined;
@@ -107,7 +116,7 @@ function readClassNames(root: string, folders: readonly string[]): Map<string, s
   const missing = folders.filter((folder) => !names.has(folder));
   const extra = [...names.keys()].filter((key) => !folders.includes(key));
   if (missing.length > 0 || extra.length > 0) {
-    const parts = [missing.length > 0 ? `missing keys for folders: ${missing.join(', ')}` : '', extra.length > 0 ? `keys with no folder: ${extra.join(', ')}` : ''].filter(Boolean);
+    const parts = [missing.length > 0 ? `missing keys for folders: ${listNames(missing)}` : '', extra.length > 0 ? `keys with no folder: ${listNames(extra)}` : ''].filter(Boolean);
     throw new GlovError(`classnames.json does not match the class folders in ${root}: ${parts.join('; ')}.`, {
       code: 'classnames-mismatch',
       hint: 'Give classnames.json exactly one key per class folder, or delete it to use the folder names.',
@@ -163,7 +172,7 @@ export function loadDataset(root: string, options: LoadDatasetOptions = {}): Dat
     const missing = folders.filter((folder) => !testFolders.includes(folder));
     const extra = testFolders.filter((folder) => !folders.includes(folder));
     if (missing.length > 0 || extra.length > 0) {
-      const parts = [missing.length > 0 ? `missing in test/: ${missing.join(', ')}` : '', extra.length > 0 ? `missing in train/: ${extra.join(', ')}` : ''].filter(Boolean);
+      const parts = [missing.length > 0 ? `missing in test/: ${listNames(missing)}` : '', extra.length > 0 ? `missing in train/: ${listNames(extra)}` : ''].filter(Boolean);
       throw new GlovError(`train/ and test/ of ${absoluteRoot} have different class folders: ${parts.join('; ')}.`, {
         code: 'dataset-invalid',
         hint: 'Give both splits the same class folders.',
