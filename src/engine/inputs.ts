@@ -10,6 +10,7 @@ import path from 'node:path';
 
 import { loadDataset, type Dataset, type LoadDatasetOptions } from './data/dataset.js';
 import { sampleFewShot } from './data/few-shot.js';
+import { GlovError } from './errors.js';
 import { loadLlamaOptimizer } from './llm/index.js';
 import type { OptimizerLlm } from './llm/types.js';
 import { createLogger } from './log.js';
@@ -45,9 +46,14 @@ export function openDataset(
   folder: string,
   options: LoadDatasetOptions & { name?: string } = {},
 ): { dataset: Dataset; optimizerDataset: OptimizerDataset } {
+  // loadDataset logs its own warnings, with the folder, so they are not logged again here.
   const dataset = loadDataset(path.resolve(folder), options);
-  for (const warning of dataset.warnings) {
-    log.warn(warning);
+  if (dataset.classes.length < 2) {
+    // With one class every template scores 100%, so neither fitness nor guidance means anything.
+    throw new GlovError(`Dataset ${dataset.root} has only one class folder (${dataset.classes[0]?.folder ?? ''}).`, {
+      code: 'dataset-one-class',
+      hint: 'Zero-shot classification needs at least two classes: add another class folder.',
+    });
   }
   const name = options.name ?? path.basename(dataset.root);
   return { dataset, optimizerDataset: toOptimizerDataset(dataset, name) };

@@ -237,6 +237,11 @@ describe('glov input errors', () => {
       message: /not_a_folder|blotchy/,
     },
     {
+      name: 'dataset with one class',
+      prepare: () => ['optimize', '--dataset', smallDataset('one-class', { classCount: 1 })],
+      message: /only one class folder \(banded\)/,
+    },
+    {
       name: 'corrupt image',
       prepare: () => {
         const dataset = smallDataset('corrupt');
