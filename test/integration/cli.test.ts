@@ -306,6 +306,33 @@ describe('glov input errors', () => {
     });
   }
 
+  test('evaluate explains template length and emptiness', () => {
+    const dataset = smallDataset('template-checks');
+    const evaluate = (template: string): CliResult =>
+      runGlov([
+        'evaluate',
+        '--dataset',
+        dataset,
+        '--vlm',
+        tinyClip,
+        '--template',
+        template,
+        '--db',
+        path.join(workDir, 'template-checks.sqlite'),
+      ]);
+
+    const long = evaluate(`a photo of a {c} ${'x'.repeat(480)}`);
+    assert.equal(long.status, 2, long.stderr);
+    assert.match(long.stderr, /over the context length 77/);
+    assert.match(long.stderr, /Shorten the template/);
+    assert.doesNotMatch(long.stderr, /class-name slot/);
+
+    const empty = evaluate('   ');
+    assert.equal(empty.status, 2, empty.stderr);
+    assert.match(empty.stderr, /the template is empty/);
+    assert.doesNotMatch(empty.stderr, /reply/);
+  });
+
   test('evaluate rejects template without placeholder', () => {
     const result = runGlov([
       'evaluate',

@@ -126,10 +126,18 @@ export async function evaluateCommand(argv: readonly string[]): Promise<number> 
   const templates = raw.map((text) => {
     const check = checkTemplate(text, { seen: new Set(), countTokens: (t) => vlm.countTokens(t), contextLength: vlm.contextLength, longestClassName });
     if (!check.ok) {
-      throw new GlovError(`Invalid template "${text}": ${check.detail}.`, {
-        code: `template-${check.reason}`,
-        hint: 'Write the class-name slot as {c}, for example "a photo of a {c}."',
-      });
+      if (check.reason === 'empty') {
+        throw new GlovError('Invalid template "": the template is empty.', {
+          code: 'template-empty',
+          hint: 'Pass a text with a class-name slot, for example --template "a photo of a {c}."',
+        });
+      }
+      // The placeholder hint does not help with a template that is too long for CLIP.
+      const hint =
+        check.reason === 'too-long'
+          ? `Shorten the template: filled with the longest class name ("${longestClassName}") it must fit in ${vlm.contextLength} CLIP tokens.`
+          : 'Write the class-name slot as {c}, for example "a photo of a {c}."';
+      throw new GlovError(`Invalid template "${text}": ${check.detail}.`, { code: `template-${check.reason}`, hint });
     }
     return check.template;
   });
