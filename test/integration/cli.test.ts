@@ -306,6 +306,14 @@ describe('glov input errors', () => {
     });
   }
 
+  test('runs rejects file that is not SQLite', () => {
+    const notDatabase = path.join(workDir, 'notes.sqlite');
+    writeFileSync(notDatabase, 'garbage, not a database\n');
+    const result = runGlov(['runs', '--db', notDatabase]);
+    assert.equal(result.status, 2, result.stderr);
+    assert.match(result.stderr, /Not a SQLite database: .*notes\.sqlite/);
+  });
+
   test('evaluate explains template length and emptiness', () => {
     const dataset = smallDataset('template-checks');
     const evaluate = (template: string): CliResult =>

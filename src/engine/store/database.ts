@@ -21,13 +21,26 @@ export function openStore(file: string): Store {
       cause,
     });
   }
-  db.pragma('journal_mode = WAL');
-  db.pragma('foreign_keys = ON');
-  // With WAL, NORMAL keeps every committed transaction across a process crash
-  // (kill -9); only an OS crash or power loss can drop the last commits.
-  db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
-  migrate(db);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    // With WAL, NORMAL keeps every committed transaction across a process crash
+    // (kill -9); only an OS crash or power loss can drop the last commits.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
+    migrate(db);
+  } catch (cause) {
+    db.close();
+    // better-sqlite3 opens any file lazily, so a file that is not SQLite fails only at the first statement.
+    if ((cause as { code?: unknown }).code === 'SQLITE_NOTADB') {
+      throw new GlovError(`Not a SQLite database: ${file}.`, {
+        code: 'store-not-sqlite',
+        hint: 'Pass --db with a new file name or an existing glov database.',
+        cause,
+      });
+    }
+    throw cause;
+  }
   return db;
 }
 
