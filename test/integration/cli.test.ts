@@ -141,6 +141,11 @@ describe('glov optimize, runs and export', () => {
     assert.equal(clipBenchmark.status, 0, clipBenchmark.stderr);
     const templates = JSON.parse(clipBenchmark.stdout) as Record<string, string[]>;
     assert.equal(Object.keys(templates).length, 1);
+
+    const toFolder = runGlov(['export', String(summary.runId), '--output', workDir, '--db', db]);
+    assert.equal(toFolder.status, 2, toFolder.stderr);
+    assert.match(toFolder.stderr, /Failed to write .*EISDIR/);
+    assert.doesNotMatch(toFolder.stderr, /\n\s+at /, 'the error shows a stack trace');
   });
 
   test('optimize reports initial template fallback', () => {

@@ -44,7 +44,15 @@ export async function exportCommand(argv: readonly string[]): Promise<number> {
     const file = renderExport(store, run, format);
     const output = stringOption(values, 'output');
     if (output) {
-      writeFileSync(output, file.content);
+      try {
+        writeFileSync(output, file.content);
+      } catch (cause) {
+        throw new GlovError(`Failed to write ${output}: ${(cause as Error).message}.`, {
+          code: 'export-write-failed',
+          hint: 'Pass --output with a file path in a writable folder.',
+          cause,
+        });
+      }
       process.stderr.write(`wrote ${output} (${format})\n`);
     } else {
       process.stdout.write(file.content);
