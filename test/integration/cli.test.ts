@@ -4,7 +4,7 @@
  * the message names the bad value, and that no run record was written.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   copyFileSync,
   existsSync,
@@ -181,6 +181,41 @@ describe('glov optimize, runs and export', () => {
     const summary = JSON.parse(json.stdout) as { selectedStep: number | null; templates: string[] };
     assert.equal(summary.selectedStep, null);
     assert.deepEqual(summary.templates, ['a photo of a {c}.']);
+  });
+
+  test('Ctrl-C pauses and the printed command resumes', async () => {
+    const db = path.join(workDir, 'interrupted.sqlite');
+    const modelArgs = ['--llm', tinyLlm, '--vlm', tinyClip, '--threads', '2'];
+    const child = spawn(
+      glov,
+      ['optimize', '--dataset', smallDataset('interrupted'), ...modelArgs, '--steps', '20', '--candidates', '2',
+        '--max-new-tokens', '4', '--db', db],
+      { env: { ...process.env, GLOV_LOG_LEVEL: 'warn' } },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    // The first finished step shows that the loop runs, so SIGINT lands inside it.
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (stderr.includes('step 1/20') && !child.killed) {
+        child.kill('SIGINT');
+      }
+    });
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(status, 3, stderr);
+
+    const command = /Resume it with: glov (optimize --resume 1 --db \S+)/.exec(stdout);
+    assert.ok(command, `no resume command in ${JSON.stringify(stdout)}`);
+    const args = (command[1] ?? '').split(' ');
+    assert.equal(args.at(-1), db);
+
+    const finished = stderr.split('\n').filter((line) => line.startsWith('step ')).length;
+    const resumed = runGlov([...args, '--llm', tinyLlm, '--vlm', tinyClip]);
+    assert.equal(resumed.status, 0, resumed.stderr);
+    assert.match(resumed.stderr, new RegExp(`resumed at step ${finished + 1}/20 \\(${finished} finished before\\)`));
   });
 
   test('evaluate scores templates and ensemble', () => {

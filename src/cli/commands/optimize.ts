@@ -127,7 +127,7 @@ function describeEvent(event: GlovEvent, totalSteps: number): string | null {
   switch (event.type) {
     case 'run-started':
       return event.resumed
-        ? `run ${event.runId}: resumed at step ${event.firstStep} of ${totalSteps}`
+        ? `run ${event.runId}: resumed at step ${event.firstStep + 1}/${totalSteps} (${event.firstStep} finished before)`
         : `run ${event.runId}: started, ${totalSteps} steps of ${event.config.candidatesPerStep} candidates, guidance ${event.config.guidance} (alpha ${event.config.alpha}, layer ${event.config.layer})`;
     case 'guidance-updated':
       return `  guidance: "${event.bestTemplate}" (${event.bestFitness.toFixed(1)}) minus "${event.secondTemplate}" (${event.secondFitness.toFixed(1)}), |vector| ${event.vectorNorm.toFixed(3)}`;
@@ -276,7 +276,9 @@ export async function optimizeCommand(argv: readonly string[]): Promise<number> 
       printLine(`Test top-1, "a photo of a {c}.":    ${percent(summary.baselineTestAccuracy)}`);
       printLine(`Stored in ${dbPath}; export with 'glov export ${result.runId} --format json'.`);
     } else {
-      printLine(`Run ${result.runId} ${result.outcome}; resume it with 'glov optimize --resume ${result.runId}'.`);
+      // The --db goes into the command so that it also works for a run outside the default store.
+      const dbArgument = /^[\w./@%+=:,-]+$/.test(dbPath) ? dbPath : `'${dbPath.replaceAll("'", "'\\''")}'`;
+      printLine(`Run ${result.runId} ${result.outcome}. Resume it with: glov optimize --resume ${result.runId} --db ${dbArgument}`);
     }
     return result.outcome === 'finished' ? 0 : 3;
   } finally {
