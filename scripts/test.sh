@@ -12,6 +12,7 @@ bash scripts/setup.sh --e2e
 
 echo; echo "== Type check"
 npx tsc --noEmit -p tsconfig.json
+npx tsc --noEmit -p bench/tsconfig.json
 
 echo; echo "== Lint"
 npx eslint .
@@ -26,4 +27,14 @@ else
   mapfile -t files < <(find test -name '*.test.ts' | sort)
 fi
 # One process at a time: the suite loads real models and the machine may have two cores.
-node --import tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}"
+report="$(mktemp)"
+trap 'rm -f "$report"' EXIT
+status=0
+node --import tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}" | tee "$report" || status=$?
+
+# A plain closing line that any CI log reader understands.
+passed=$(sed -n 's/^ℹ pass \([0-9]*\)$/\1/p' "$report" | tail -n 1)
+failed=$(sed -n 's/^ℹ fail \([0-9]*\)$/\1/p' "$report" | tail -n 1)
+echo
+echo "${passed:-0} passed, ${failed:-0} failed"
+exit "$status"
