@@ -172,7 +172,15 @@ export async function startBridge(options: BridgeOptions = {}): Promise<RunningB
   }
 
   async function serveStatic(response: ServerResponse, pathname: string): Promise<void> {
-    const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(pathname);
+    } catch {
+      // A lone or invalid %-escape is a client error, not an engine failure.
+      sendText(response, 400, 'Invalid percent-encoding in the URL path.');
+      return;
+    }
+    const relative = pathname === '/' ? 'index.html' : decoded.replace(/^\/+/, '');
     const filePath = path.resolve(staticDir, relative);
     // Reject `..` escapes: the resolved file must stay inside the renderer folder.
     if (filePath !== staticDir && !filePath.startsWith(staticDir + path.sep)) {

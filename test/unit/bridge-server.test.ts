@@ -141,6 +141,10 @@ describe('bridge static files', () => {
     assert.equal(await getWithHost('/../secret.txt', `127.0.0.1:${bridge.port}`), 404);
     assert.equal(await getWithHost('/%2e%2e/secret.txt', `127.0.0.1:${bridge.port}`), 404);
   });
+
+  test('malformed percent-escape gives 400', async () => {
+    assert.equal(await getWithHost('/%E0%A4%A', `127.0.0.1:${bridge.port}`), 400);
+  });
 });
 
 describe('bridge events socket', () => {
