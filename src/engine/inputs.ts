@@ -33,7 +33,15 @@ export function toOptimizerDataset(dataset: Dataset, name: string): OptimizerDat
     fingerprint: dataset.fingerprint,
     root: dataset.root,
     classNames: dataset.classes.map((info) => info.name),
-    fewShotTrain: ({ shots, seed }) => labelled(sampleFewShot(dataset, { shots, seed }).samples),
+    fewShotTrain: ({ shots, seed }) => {
+      const selection = sampleFewShot(dataset, { shots, seed });
+      // A class with fewer images than shots contributes all it has, so log that once per run.
+      const [first, ...others] = selection.warnings;
+      if (first !== undefined) {
+        log.warn(others.length === 0 ? first : `${first} ${others.length} more class(es) also have fewer.`);
+      }
+      return labelled(selection.samples);
+    },
     testSplit: () => labelled(dataset.splits.test),
   };
 }

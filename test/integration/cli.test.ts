@@ -183,6 +183,30 @@ describe('glov optimize, runs and export', () => {
     assert.deepEqual(summary.templates, ['a photo of a {c}.']);
   });
 
+  test('optimize warns when shots exceed images', () => {
+    const result = runGlov([
+      'optimize',
+      '--dataset',
+      smallDataset('few-images', { classCount: 3, perClass: 2 }),
+      '--llm',
+      tinyLlm,
+      '--vlm',
+      tinyClip,
+      '--shots',
+      '100',
+      '--steps',
+      '1',
+      '--candidates',
+      '1',
+      '--max-new-tokens',
+      '1',
+      '--db',
+      path.join(workDir, 'few-images.sqlite'),
+    ]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stderr, /WARN .*has 2 training image\(s\), fewer than 100; all are used\. 2 more class\(es\) also have fewer\./);
+  });
+
   test('Ctrl-C pauses and the printed command resumes', async () => {
     const db = path.join(workDir, 'interrupted.sqlite');
     const modelArgs = ['--llm', tinyLlm, '--vlm', tinyClip, '--threads', '2'];
