@@ -104,6 +104,16 @@ test('non-image files are counted', () => {
   assert.ok(dataset.warnings.some((warning) => warning.includes('Skipped 2 file(s)')));
 });
 
+test('nested class subfolders are reported', () => {
+  const root = makeDataset({ 'train/cat/a.jpg': sampleImage, 'train/cat/more/b.jpg': sampleImage, 'train/dog/a.jpg': sampleImage, 'test/cat/a.jpg': sampleImage, 'test/dog/a.jpg': sampleImage });
+  const dataset = loadDataset(root);
+  assert.equal(dataset.splits.train.length, 2);
+  assert.ok(
+    dataset.warnings.some((warning) => warning.includes('subfolders of 1 class folder(s) (train/cat)')),
+    JSON.stringify(dataset.warnings),
+  );
+});
+
 test('single folder splits by seed', () => {
   const files: Record<string, string> = {};
   for (const name of ['cat', 'dog']) for (let i = 0; i < 10; i++) files[`${name}/${i}.jpg`] = sampleImage;

@@ -67,12 +67,16 @@ function listDirectories(dir: string): string[] {
 interface ScannedClass {
   images: string[];
   ignored: number;
+  /** Subfolders, whose images are not read because class folders are not searched recursively. */
+  subfolders: number;
 }
 
 function scanClassFolder(dir: string): ScannedClass {
   const images: string[] = [];
   let ignored = 0;
+  let subfolders = 0;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isDirectory() && !entry.name.startsWith('.')) subfolders += 1;
     if (!entry.isFile()) continue;
     if (IMAGE_EXTENSIONS.has(path.extname(entry.name).toLowerCase()) && !entry.name.startsWith('.')) {
       images.push(path.join(dir, entry.name));
@@ -80,7 +84,7 @@ function scanClassFolder(dir: string): ScannedClass {
       ignored += 1;
     }
   }
-  return { images: images.sort(), ignored };
+  return { images: images.sort(), ignored, subfolders };
 }
 
 /**
@@ -184,6 +188,7 @@ export function loadDataset(root: string, options: LoadDatasetOptions = {}): Dat
   const classes: ClassInfo[] = folders.map((folder, index) => ({ index, folder, name: classNames?.get(folder) ?? folder }));
   const warnings: string[] = [];
   let ignoredFiles = 0;
+  const foldersWithSubfolders: string[] = [];
   const splits: Record<Split, Sample[]> = { train: [], test: [] };
   const random = createRandom(splitSeed);
 
@@ -191,8 +196,9 @@ export function loadDataset(root: string, options: LoadDatasetOptions = {}): Dat
     const scanned: Partial<Record<Split, string[]>> = {};
     for (const split of layout === 'train-test' ? (['train', 'test'] as const) : (['train'] as const)) {
       const dir = path.join(splitRoots[split], info.folder);
-      const { images, ignored } = scanClassFolder(dir);
+      const { images, ignored, subfolders } = scanClassFolder(dir);
       ignoredFiles += ignored;
+      if (subfolders > 0) foldersWithSubfolders.push(path.relative(absoluteRoot, dir) || dir);
       if (images.length === 0) {
         throw new GlovError(`Class folder has no images: ${dir}.`, {
           code: 'class-empty',
@@ -216,6 +222,9 @@ export function loadDataset(root: string, options: LoadDatasetOptions = {}): Dat
   }
 
   if (ignoredFiles > 0) warnings.push(`Skipped ${ignoredFiles} file(s) without an image extension.`);
+  if (foldersWithSubfolders.length > 0) {
+    warnings.push(`Skipped the subfolders of ${foldersWithSubfolders.length} class folder(s) (${listNames(foldersWithSubfolders)}): only images directly inside a class folder are used.`);
+  }
   const duplicates = classes.filter((info, i) => classes.findIndex((other) => other.name === info.name) !== i);
   for (const info of duplicates) warnings.push(`Prompt name "${info.name}" is used by more than one class; those classes get identical text embeddings.`);
   for (const warning of warnings) log.warn(`${absoluteRoot}: ${warning}`);
