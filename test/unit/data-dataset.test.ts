@@ -54,6 +54,12 @@ test('missing folder names the path', () => {
   assertGlovError(() => loadDataset('/nonexistent/data'), 'dataset-not-found', '/nonexistent/data');
 });
 
+test('file given as dataset is named', () => {
+  const root = makeDataset({ 'notes.txt': { text: 'x' } });
+  const file = path.join(root, 'notes.txt');
+  assertGlovError(() => loadDataset(file), 'dataset-not-folder', `is a file, not a folder: ${file}`);
+});
+
 test('empty class folder is named', () => {
   const root = makeDataset({ 'train/cat/a.jpg': sampleImage, 'test/cat/b.jpg': sampleImage, 'train/dog/a.jpg': sampleImage, 'test/dog/readme.txt': { text: 'x' } });
   assertGlovError(() => loadDataset(root), 'class-empty', path.join(root, 'test', 'dog'));

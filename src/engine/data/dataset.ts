@@ -144,7 +144,13 @@ function fingerprintDataset(root: string, files: readonly string[]): string {
 export function loadDataset(root: string, options: LoadDatasetOptions = {}): Dataset {
   const { testFraction = 0.2, splitSeed = 7777 } = options;
   const absoluteRoot = path.resolve(root);
-  if (!fs.existsSync(absoluteRoot) || !fs.statSync(absoluteRoot).isDirectory()) {
+  if (fs.existsSync(absoluteRoot) && !fs.statSync(absoluteRoot).isDirectory()) {
+    throw new GlovError(`Dataset path is a file, not a folder: ${absoluteRoot}.`, {
+      code: 'dataset-not-folder',
+      hint: 'Pass the folder that has train/ and test/ subfolders of class folders, or one folder of class folders.',
+    });
+  }
+  if (!fs.existsSync(absoluteRoot)) {
     throw new GlovError(`Dataset folder not found: ${absoluteRoot}.`, {
       code: 'dataset-not-found',
       hint: 'Pass a folder that has train/ and test/ subfolders of class folders, or one folder of class folders.',
