@@ -150,7 +150,9 @@ struct ProbeState {
   char captureName[32] = {0};
   std::vector<float> captured;  // rows of n_embd floats, appended per ubatch
   char offsetName[32] = {0};
-  std::vector<float> lastRowOffset;
+  std::vector<float> offsetVector;
+  // false: add the offset to the last evaluated row only; true: to every evaluated row.
+  bool offsetAllRows = false;
 };
 
 bool ProbeCallback(struct ggml_tensor* t, bool ask, void* userData) {
@@ -161,13 +163,18 @@ bool ProbeCallback(struct ggml_tensor* t, bool ask, void* userData) {
   if (t->type != GGML_TYPE_F32) return true;
   const int64_t width = t->ne[0];
   const int64_t rows = t->ne[1];
-  if (isOffset && static_cast<int64_t>(state->lastRowOffset.size()) == width) {
-    // Add the offset to the last evaluated position only, like the reference's h[:, -1, :] += a*v.
+  if (isOffset && static_cast<int64_t>(state->offsetVector.size()) == width) {
+    // Last row only is the reference's h[:, -1, :] += a*v. Every row is what the faithful mode's steered
+    // pass needs (its batch holds only the newest token of each sequence), without llama_set_adapter_cvec,
+    // which makes llama.cpp re-reserve its compute graph on the next decode after every call.
     std::vector<float> row(width);
-    const size_t rowOffset = static_cast<size_t>(rows - 1) * t->nb[1];
-    api.tensor_get(t, row.data(), rowOffset, width * sizeof(float));
-    for (int64_t i = 0; i < width; i++) row[i] += state->lastRowOffset[i];
-    api.tensor_set(t, row.data(), rowOffset, width * sizeof(float));
+    const int64_t firstRow = state->offsetAllRows ? 0 : rows - 1;
+    for (int64_t r = firstRow; r < rows; r++) {
+      const size_t rowOffset = static_cast<size_t>(r) * t->nb[1];
+      api.tensor_get(t, row.data(), rowOffset, width * sizeof(float));
+      for (int64_t i = 0; i < width; i++) row[i] += state->offsetVector[i];
+      api.tensor_set(t, row.data(), rowOffset, width * sizeof(float));
+    }
   }
   if (isCapture) {
     const size_t before = state->captured.size();
@@ -247,6 +254,7 @@ class Context : public Napi::ObjectWrap<Context> {
       InstanceMethod<&Context::SetCapture>("setCapture"),
       InstanceMethod<&Context::TakeCaptured>("takeCaptured"),
       InstanceMethod<&Context::SetLastRowOffset>("setLastRowOffset"),
+      InstanceMethod<&Context::SetRowsOffset>("setRowsOffset"),
       InstanceMethod<&Context::Dispose>("dispose"),
     });
   }
@@ -288,10 +296,10 @@ class Context : public Napi::ObjectWrap<Context> {
       params.type_k = GGML_TYPE_F32;
       params.type_v = GGML_TYPE_F32;
     }
-    if (probe) {
-      params.cb_eval = ProbeCallback;
-      params.cb_eval_user_data = &probeState;
-    }
+    // Every context gets the callback: probes capture and offset the last row, generation contexts
+    // offset every row in the faithful mode. With nothing requested it only compares tensor names.
+    params.cb_eval = ProbeCallback;
+    params.cb_eval_user_data = &probeState;
     ctx = api.init_from_model(model->model, params);
     if (ctx == nullptr) {
       throw Napi::Error::New(env, "llama_init_from_model failed (contextSize=" + std::to_string(contextSize) +
@@ -403,9 +411,21 @@ class Context : public Napi::ObjectWrap<Context> {
     Napi::Env env = info.Env();
     CheckUsable(env);
     RequireProbe(env);
+    return SetOffset(info, false);
+  }
+
+  // Add a vector to block `layer`'s output at every row of each decode; null clears. Unlike
+  // setControlVector, switching it on and off costs nothing on the next decode.
+  Napi::Value SetRowsOffset(const Napi::CallbackInfo& info) {
+    CheckUsable(info.Env());
+    return SetOffset(info, true);
+  }
+
+  Napi::Value SetOffset(const Napi::CallbackInfo& info, bool allRows) {
+    Napi::Env env = info.Env();
     if (info[0].IsNull() || info[0].IsUndefined()) {
       SetLayerName(probeState.offsetName, -1);
-      probeState.lastRowOffset.clear();
+      probeState.offsetVector.clear();
       return env.Undefined();
     }
     const int32_t layer = info[0].As<Napi::Number>().Int32Value();
@@ -413,7 +433,8 @@ class Context : public Napi::ObjectWrap<Context> {
     if (layer < 0 || layer >= nLayer) throw Napi::RangeError::New(env, "Offset layer " + std::to_string(layer) + " is out of range.");
     if (static_cast<int32_t>(vector.ElementLength()) != nEmbd) throw Napi::RangeError::New(env, "Offset length does not match embedding length.");
     SetLayerName(probeState.offsetName, layer);
-    probeState.lastRowOffset.assign(vector.Data(), vector.Data() + nEmbd);
+    probeState.offsetVector.assign(vector.Data(), vector.Data() + nEmbd);
+    probeState.offsetAllRows = allRows;
     return env.Undefined();
   }
 

@@ -85,9 +85,14 @@ export async function generateBatched(context: NativeContext, options: DecodeLoo
 
       let logits: Float32Array;
       if (steering?.mode === 'faithful') {
-        context.setControlVector(steering.layer, steering.offset);
-        logits = await context.decode(tokens, positions, seqIds, allRows);
-        context.setControlVector(null);
+        // The steered pass goes through the eval callback, not the control vector: llama.cpp re-reserves
+        // its compute graph after every llama_set_adapter_cvec call, and this pass toggles twice per token.
+        context.setRowsOffset(steering.layer, steering.offset);
+        try {
+          logits = await context.decode(tokens, positions, seqIds, allRows);
+        } finally {
+          context.setRowsOffset(null);
+        }
         for (const seqId of rows) {
           context.seqRemove(seqId, position[seqId]!, -1);
         }

@@ -56,6 +56,11 @@ export interface NativeContext {
   takeCaptured(): Float32Array;
   /** Probe contexts: add `vector` to block `layer`'s output at the last row of each decode; null clears. */
   setLastRowOffset(layer: number | null, vector?: Float32Array): void;
+  /**
+   * Add `vector` to block `layer`'s output at every row of each decode; null clears. The same sum as
+   * setControlVector, but through the eval callback, so switching it costs no graph re-reservation.
+   */
+  setRowsOffset(layer: number | null, vector?: Float32Array): void;
   dispose(): void;
 }
 
