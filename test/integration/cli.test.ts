@@ -204,7 +204,10 @@ describe('glov optimize, runs and export', () => {
       path.join(workDir, 'few-images.sqlite'),
     ]);
     assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stderr, /WARN .*has 2 training image\(s\), fewer than 100; all are used\. 2 more class\(es\) also have fewer\./);
+    assert.match(
+      result.stderr,
+      /WARN .*has 2 training image\(s\), fewer than 100; all are used\. 2 more class\(es\) also have fewer\./,
+    );
   });
 
   test('Ctrl-C pauses and the printed command resumes', async () => {
@@ -212,8 +215,20 @@ describe('glov optimize, runs and export', () => {
     const modelArgs = ['--llm', tinyLlm, '--vlm', tinyClip, '--threads', '2'];
     const child = spawn(
       glov,
-      ['optimize', '--dataset', smallDataset('interrupted'), ...modelArgs, '--steps', '20', '--candidates', '2',
-        '--max-new-tokens', '4', '--db', db],
+      [
+        'optimize',
+        '--dataset',
+        smallDataset('interrupted'),
+        ...modelArgs,
+        '--steps',
+        '20',
+        '--candidates',
+        '2',
+        '--max-new-tokens',
+        '4',
+        '--db',
+        db,
+      ],
       { env: { ...process.env, GLOV_LOG_LEVEL: 'warn' } },
     );
     let stdout = '';
@@ -239,7 +254,34 @@ describe('glov optimize, runs and export', () => {
     const finished = stderr.split('\n').filter((line) => line.startsWith('step ')).length;
     const resumed = runGlov([...args, '--llm', tinyLlm, '--vlm', tinyClip]);
     assert.equal(resumed.status, 0, resumed.stderr);
-    assert.match(resumed.stderr, new RegExp(`resumed at step ${finished + 1}/20 \\(${finished} finished before\\)`));
+    assert.match(
+      resumed.stderr,
+      new RegExp(`resumed at step ${finished + 1}/20 \\(${finished} finished before\\)`),
+    );
+  });
+
+  // The tiny GGUF writes no valid template, so no candidate can beat the initial one.
+  test('optimize says when guidance never started', () => {
+    const dataset = smallDataset('no-guidance-note');
+    const result = runGlov([
+      'optimize',
+      '--dataset',
+      dataset,
+      '--llm',
+      tinyLlm,
+      '--vlm',
+      tinyClip,
+      '--steps',
+      '1',
+      '--candidates',
+      '2',
+      '--max-new-tokens',
+      '8',
+      '--db',
+      path.join(workDir, 'no-guidance-note.sqlite'),
+    ]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /Guidance never started/);
   });
 
   test('evaluate scores templates and ensemble', () => {

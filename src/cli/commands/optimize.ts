@@ -8,7 +8,7 @@ import { GlovError } from '../../engine/errors.js';
 import { loadModels, openDataset } from '../../engine/inputs.js';
 import type { GlovEvent } from '../../engine/optimizer/events.js';
 import { PAUSE_REASON, runGlov } from '../../engine/optimizer/run.js';
-import { getEvaluations, getRun } from '../../engine/store/queries.js';
+import { getEvaluations, getGuidancePairs, getRun } from '../../engine/store/queries.js';
 import {
   choiceOption,
   integerOption,
@@ -274,6 +274,13 @@ export async function optimizeCommand(argv: readonly string[]): Promise<number> 
       const evaluatedLabel = summary.selectedStep === null ? 'initial template:' : 'GLOV ensemble:   ';
       printLine(`Test top-1, ${evaluatedLabel}       ${percent(summary.testAccuracy)}`);
       printLine(`Test top-1, "a photo of a {c}.":    ${percent(summary.baselineTestAccuracy)}`);
+      const config = run?.config;
+      if (config && config.mode === 'glov' && config.guidance !== 'none' && getGuidancePairs(store, result.runId).length === 0) {
+        // Steering starts only after a strict improvement over the initial template, so say when it never did.
+        printLine(
+          `Guidance never started: no candidate beat the initial template's train fitness, so every step sampled unsteered.`,
+        );
+      }
       printLine(`Stored in ${dbPath}; export with 'glov export ${result.runId} --format json'.`);
     } else {
       // The --db goes into the command so that it also works for a run outside the default store.
