@@ -20,6 +20,8 @@ import { createLogger } from '../log.js';
 import type { Store } from '../store/database.js';
 import { getSteps } from '../store/queries.js';
 import {
+  assertRunNotInUse,
+  claimRun,
   createRun,
   loadRunState,
   saveEvaluation,
@@ -138,7 +140,7 @@ export async function runGlov(options: RunGlovOptions): Promise<RunGlovResult> {
   const emit = (event: GlovEvent): void => options.onEvent?.(event);
 
   // 1. Config: the stored one of a resumed run, or the defaults with this run's overrides.
-  const stored = options.resumeRunId === undefined ? null : loadRunState(store, options.resumeRunId);
+  let stored = options.resumeRunId === undefined ? null : loadRunState(store, options.resumeRunId);
   if (options.resumeRunId !== undefined) {
     if (!stored) {
       throw new GlovError(`Run ${options.resumeRunId} not found.`, {
@@ -152,6 +154,8 @@ export async function runGlov(options: RunGlovOptions): Promise<RunGlovResult> {
         hint: 'Start a new run instead of resuming this one.',
       });
     }
+    // Fail fast, before the images are embedded; the claim below is the check that counts.
+    assertRunNotInUse(store, options.resumeRunId);
   }
   const config: ResolvedGlovConfig = stored
     ? stored.config
@@ -174,11 +178,15 @@ export async function runGlov(options: RunGlovOptions): Promise<RunGlovResult> {
     key: { datasetFingerprint: dataset.fingerprint, split: 'test', shots: 0, seed: 0, preprocessing: '' },
   });
 
-  // 3. Run record: a new one, or the resumed one marked running again.
+  // 3. Run record: a new one, or the resumed one claimed for this process. The claim
+  //    throws 'run-in-use' while another live process executes the run, and leaves the
+  //    run's status alone then. The state is read again after it: a process that
+  //    owned the run until now may have saved more steps since step 1.
   let runId: number;
   if (stored && options.resumeRunId !== undefined) {
     runId = options.resumeRunId;
-    setRunStatus(store, runId, 'running');
+    claimRun(store, runId);
+    stored = loadRunState(store, runId) ?? stored;
   } else {
     runId = createRun(store, {
       label: options.label,

@@ -132,6 +132,13 @@ export const migrations: readonly string[] = [
   CREATE INDEX candidates_by_run ON candidates (run_id, step, sample_index);
   CREATE INDEX evaluations_by_run ON evaluations (run_id);
   `,
+  // 2: run ownership. The process executing a run records its pid and host, and refreshes
+  // heartbeat_at at every saved step, so a second process can tell a live run from a dead one.
+  `
+  ALTER TABLE runs ADD COLUMN owner_pid INTEGER;
+  ALTER TABLE runs ADD COLUMN owner_host TEXT;
+  ALTER TABLE runs ADD COLUMN heartbeat_at TEXT;
+  `,
 ];
 
 /** Apply every migration above the database's user_version. */

@@ -3,6 +3,9 @@
  * it reads back to resume. Each completed step is written in one transaction
  * (`saveStep`), so a crash leaves either the whole step or none of it.
  */
+import { hostname } from 'node:os';
+
+import { GlovError } from '../errors.js';
 import type { ResolvedGlovConfig } from '../optimizer/config.js';
 import { blobToFloats, floatsToBlob, nowIso, type Store } from './database.js';
 
@@ -39,7 +42,132 @@ function upsertDataset(store: Store, dataset: NewRun['dataset']): number {
   return (row as { id: number }).id;
 }
 
-/** Insert a run with status 'running' and return its id. */
+/**
+ * Age after which the heartbeat of a run owned by another host counts as stale
+ * and the run as abandoned. The heartbeat moves once per saved step. One step
+ * of a large LLM on a CPU can take several minutes, so the margin is generous.
+ */
+export const STALE_HEARTBEAT_MS = 10 * 60 * 1000;
+
+/** Owner of a run: the process id and host name recorded when it was claimed. */
+export interface RunOwner {
+  pid: number;
+  host: string;
+  heartbeatAt: string | null;
+}
+
+interface OwnerRow {
+  status: RunStatus;
+  owner_pid: number | null;
+  owner_host: string | null;
+  heartbeat_at: string | null;
+}
+
+/** Check that a pid exists on this host; EPERM means it exists under another user, so only ESRCH counts as dead. */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/**
+ * Check whether a 'running' row still has a live owner. On this host the pid
+ * decides. On another host only the heartbeat can, because its pids mean
+ * nothing here. A row without an owner (written before ownership existed) has none.
+ */
+function ownerIsAlive(row: OwnerRow, now: number): boolean {
+  if (row.owner_pid === null) {
+    return false;
+  }
+  if (row.owner_host === hostname()) {
+    return isProcessAlive(row.owner_pid);
+  }
+  const beat = row.heartbeat_at === null ? Number.NaN : Date.parse(row.heartbeat_at);
+  return Number.isFinite(beat) && now - beat < STALE_HEARTBEAT_MS;
+}
+
+function readOwnerRow(store: Store, runId: number): OwnerRow | undefined {
+  return store
+    .prepare<[number], OwnerRow>('SELECT status, owner_pid, owner_host, heartbeat_at FROM runs WHERE id = ?')
+    .get(runId);
+}
+
+/** Build the 'run-in-use' error for a run that a live process executes; return null when the run is free. */
+function inUseError(runId: number, row: OwnerRow): GlovError | null {
+  if (row.status !== 'running' || !ownerIsAlive(row, Date.now())) {
+    return null;
+  }
+  const where = row.owner_host === hostname() ? 'on this host' : `on host ${row.owner_host ?? 'unknown'}`;
+  return new GlovError(
+    `Run ${runId} is being executed by process ${row.owner_pid} ${where} (last step saved ${row.heartbeat_at ?? 'never'}).`,
+    {
+      code: 'run-in-use',
+      hint: `Wait for it to finish or stop that process (pid ${row.owner_pid}), then resume run ${runId}.`,
+    },
+  );
+}
+
+/** Throw 'run-in-use' if a live process executes the run; a cheap early check, `claimRun` is the atomic one. */
+export function assertRunNotInUse(store: Store, runId: number): void {
+  const row = readOwnerRow(store, runId);
+  const error = row ? inUseError(runId, row) : null;
+  if (error) {
+    throw error;
+  }
+}
+
+/**
+ * Make this process the owner of a stored run and mark it 'running'.
+ *
+ * The read and the write happen in one IMMEDIATE transaction, which takes the
+ * write lock first. So of two processes resuming the same run exactly one wins,
+ * and the other gets 'run-in-use'. A 'running' run is taken over only when its
+ * owner is dead (see `ownerIsAlive`).
+ */
+export function claimRun(store: Store, runId: number): void {
+  store
+    .transaction(() => {
+      const row = readOwnerRow(store, runId);
+      if (!row) {
+        throw new GlovError(`Run ${runId} not found.`, {
+          code: 'run-not-found',
+          hint: 'List the stored runs and pass one of their ids.',
+        });
+      }
+      if (row.status === 'finished') {
+        throw new GlovError(`Run ${runId} is already finished.`, {
+          code: 'run-already-finished',
+          hint: 'Start a new run instead of resuming this one.',
+        });
+      }
+      const error = inUseError(runId, row);
+      if (error) {
+        throw error;
+      }
+      const now = nowIso();
+      store
+        .prepare(
+          `UPDATE runs SET status = 'running', error = NULL, owner_pid = ?, owner_host = ?, heartbeat_at = ?, updated_at = ?
+           WHERE id = ?`,
+        )
+        .run(process.pid, hostname(), now, now, runId);
+    })
+    .immediate();
+}
+
+/** Read the recorded owner of a run; return null when none is recorded. */
+export function getRunOwner(store: Store, runId: number): RunOwner | null {
+  const row = readOwnerRow(store, runId);
+  if (!row || row.owner_pid === null) {
+    return null;
+  }
+  return { pid: row.owner_pid, host: row.owner_host ?? '', heartbeatAt: row.heartbeat_at };
+}
+
+/** Insert a run with status 'running', owned by this process, and return its id. */
 export function createRun(store: Store, run: NewRun): number {
   return store.transaction(() => {
     const datasetId = upsertDataset(store, run.dataset);
@@ -48,8 +176,9 @@ export function createRun(store: Store, run: NewRun): number {
     const now = nowIso();
     const result = store
       .prepare(
-        `INSERT INTO runs (label, dataset_id, llm_model_id, vlm_model_id, mode, config, seed, status, software, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)`,
+        `INSERT INTO runs (label, dataset_id, llm_model_id, vlm_model_id, mode, config, seed, status, software,
+           owner_pid, owner_host, heartbeat_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         run.label ?? '',
@@ -60,6 +189,9 @@ export function createRun(store: Store, run: NewRun): number {
         JSON.stringify(run.config),
         run.config.seed,
         JSON.stringify(run.software),
+        process.pid,
+        hostname(),
+        now,
         now,
         now,
       );
@@ -67,18 +199,46 @@ export function createRun(store: Store, run: NewRun): number {
   })();
 }
 
+/**
+ * Record a run's status. Any status but 'running' releases the owner, since no
+ * process executes the run any more; to (re)start a run use `claimRun`.
+ */
 export function setRunStatus(store: Store, runId: number, status: RunStatus, error: string | null = null): void {
-  store.prepare('UPDATE runs SET status = ?, error = ?, updated_at = ? WHERE id = ?').run(status, error, nowIso(), runId);
+  store
+    .prepare(
+      `UPDATE runs SET status = ?, error = ?, updated_at = ?,
+         owner_pid = CASE WHEN ? = 'running' THEN owner_pid END,
+         owner_host = CASE WHEN ? = 'running' THEN owner_host END,
+         heartbeat_at = CASE WHEN ? = 'running' THEN heartbeat_at END
+       WHERE id = ?`,
+    )
+    .run(status, error, nowIso(), status, status, status, runId);
 }
 
 /**
  * Mark runs left in 'running' by a process that died as 'interrupted'.
- * Call once at startup, before any run of this process starts.
+ * Runs whose owner is still alive (another CLI or app on the same database)
+ * are left alone. Returns how many runs were marked.
  */
 export function markInterruptedRuns(store: Store): number {
   return store
-    .prepare("UPDATE runs SET status = 'interrupted', updated_at = ? WHERE status = 'running'")
-    .run(nowIso()).changes;
+    .transaction(() => {
+      const now = Date.now();
+      const rows = store
+        .prepare<[], OwnerRow & { id: number }>(
+          "SELECT id, status, owner_pid, owner_host, heartbeat_at FROM runs WHERE status = 'running'",
+        )
+        .all();
+      let marked = 0;
+      for (const row of rows) {
+        if (!ownerIsAlive(row, now)) {
+          setRunStatus(store, row.id, 'interrupted');
+          marked += 1;
+        }
+      }
+      return marked;
+    })
+    .immediate();
 }
 
 export interface CandidateRecord {
@@ -228,7 +388,9 @@ export function saveStep(
         step.ensembleMeanFitness,
         nowIso(),
       );
-    store.prepare('UPDATE runs SET updated_at = ? WHERE id = ?').run(nowIso(), runId);
+    // The saved step doubles as the owner's heartbeat.
+    const now = nowIso();
+    store.prepare('UPDATE runs SET updated_at = ?, heartbeat_at = ? WHERE id = ?').run(now, now, runId);
     return { candidateIds, guidancePairId };
   })();
 }
