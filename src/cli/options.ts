@@ -44,23 +44,34 @@ export function stringOption(values: ParsedCommandLine['values'], name: string):
   return typeof value === 'string' ? value : undefined;
 }
 
-/** Read an optional integer option within [min, max]; the error names the flag and the range. */
-export function integerOption(
+/** Read an optional number option within [min, max]; the error names the flag, the value and the range. */
+function boundedNumberOption(
   values: ParsedCommandLine['values'],
   name: string,
-  { min, max }: { min: number; max: number },
+  { min, max, integer }: { min: number; max: number; integer: boolean },
 ): number | undefined {
   const raw = stringOption(values, name);
   if (raw === undefined) {
     return undefined;
   }
   const parsed = Number(raw);
-  if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
-    throw new GlovError(`Invalid --${name} '${raw}': expected an integer from ${min} to ${max}.`, {
+  const wellFormed = integer ? Number.isInteger(parsed) : Number.isFinite(parsed);
+  if (!wellFormed || parsed < min || parsed > max) {
+    const kind = integer ? 'an integer' : 'a number';
+    throw new GlovError(`Invalid --${name} '${raw}': expected ${kind} from ${min} to ${max}.`, {
       code: 'invalid-option',
     });
   }
   return parsed;
+}
+
+/** Read an optional integer option within [min, max]. */
+export function integerOption(
+  values: ParsedCommandLine['values'],
+  name: string,
+  { min, max }: { min: number; max: number },
+): number | undefined {
+  return boundedNumberOption(values, name, { min, max, integer: true });
 }
 
 /** Read an optional finite number option within [min, max]. */
@@ -69,17 +80,7 @@ export function numberOption(
   name: string,
   { min, max }: { min: number; max: number },
 ): number | undefined {
-  const raw = stringOption(values, name);
-  if (raw === undefined) {
-    return undefined;
-  }
-  const parsed = Number(raw);
-  if (!Number.isFinite(parsed) || parsed < min || parsed > max) {
-    throw new GlovError(`Invalid --${name} '${raw}': expected a number from ${min} to ${max}.`, {
-      code: 'invalid-option',
-    });
-  }
-  return parsed;
+  return boundedNumberOption(values, name, { min, max, integer: false });
 }
 
 /** Read an optional option restricted to a fixed set of choices. */

@@ -1,6 +1,6 @@
 /**
- * Loading of everything one run needs: the dataset folder as the optimizer
- * sees it, the optimizer LLM and the VLM, from references given by a user.
+ * Loading of everything one run needs: the dataset folder in the optimizer's
+ * view, the optimizer LLM and the VLM, from references given by a user.
  *
  * The CLI, the app's run worker and the benchmarks all go through here, so a
  * model reference or a dataset folder means the same thing everywhere.
@@ -104,11 +104,13 @@ export async function loadModels(options: LoadModelsOptions): Promise<LoadedMode
 
   try {
     log.info(`loading LLM from ${llmModel.path} (${device}, ${threads} threads)`);
-    const llm = await loadLlamaOptimizer({
-      modelPath: llmModel.path,
-      threads,
-      gpu: device === 'cpu' ? false : device === 'cuda' ? 'cuda' : 'auto',
-    });
+    let gpu: 'auto' | 'cuda' | false = 'auto';
+    if (device === 'cpu') {
+      gpu = false;
+    } else if (device === 'cuda') {
+      gpu = 'cuda';
+    }
+    const llm = await loadLlamaOptimizer({ modelPath: llmModel.path, threads, gpu });
     return {
       llm,
       vlm,

@@ -163,8 +163,8 @@ export async function createWorkbenchService(options: WorkbenchServiceOptions): 
       }
       return options.pickPath(kind);
     }
-    const what = kind === 'dataset' ? 'dataset folder' : kind === 'llm' ? 'LLM file' : 'VLM folder';
-    return resolveUnderRoots(typed, dataRoots, what);
+    const pathDescriptions = { dataset: 'dataset folder', llm: 'LLM file', vlm: 'VLM folder' } as const;
+    return resolveUnderRoots(typed, dataRoots, pathDescriptions[kind]);
   }
 
   /**
