@@ -503,7 +503,7 @@ Napi::Value Context::Decode(const Napi::CallbackInfo& info) {
   auto logitRows = info[3].As<Napi::Int32Array>();
   const int32_t count = static_cast<int32_t>(tokens.ElementLength());
   if (count == 0 || count > batchCapacity) {
-    throw Napi::RangeError::New(env, "decode() got " + std::to_string(count) + " tokens; the batch holds 1.." + std::to_string(batchCapacity) + ".");
+    throw Napi::RangeError::New(env, "decode() got " + std::to_string(count) + " tokens; expected 1.." + std::to_string(batchCapacity) + ".");
   }
   if (static_cast<int32_t>(positions.ElementLength()) != count || static_cast<int32_t>(seqIds.ElementLength()) != count) {
     throw Napi::RangeError::New(env, "decode() needs tokens, positions and seqIds of equal length.");

@@ -81,7 +81,7 @@ async function start(): Promise<void> {
   const activeService = service;
 
   ipcMain.handle(callChannel, (event, method: unknown, args: unknown) => {
-    // Answer only our own window's top frame.
+    // Serve IPC calls only from our own window's top frame.
     if (event.sender !== mainWindow?.webContents || event.senderFrame !== mainWindow.webContents.mainFrame) {
       return { ok: false, error: { message: 'Call from an unknown frame.', code: 'ipc-forbidden' } };
     }

@@ -53,7 +53,7 @@ export type SampleTokens = number[][];
  * - 'cached': the control vector stays set, so every newest position is steered once and its steered
  *   keys and values stay in the cache.
  * - 'faithful': a steered pass gives the logits, its cache cells are removed, and an unsteered pass
- *   commits the same tokens, so the cache only ever holds unsteered keys and values.
+ *   commits the same tokens, so the cache contains only unsteered keys and values.
  */
 export async function generateBatched(context: NativeContext, options: DecodeLoopOptions): Promise<SampleTokens> {
   const { promptTokens, n, maxNewTokens, steering } = options;
@@ -152,7 +152,7 @@ export async function generateNaiveReference(probe: NativeContext, options: Deco
 /**
  * Teacher forcing through the naive reference: for each given sample, the logits the naive loop
  * computes at every step when it is fed that sample's tokens instead of drawing its own. `steps[i]`
- * says how many steps sample i ran (its token count, plus one when it ended on an end-of-generation
+ * is the number of steps sample i ran (its token count, plus one when it ended on an end-of-generation
  * draw). Comparing these with the batched loop's logits checks every step, whatever the draws.
  */
 export async function teacherForcedReferenceLogits(

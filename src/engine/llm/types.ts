@@ -1,5 +1,5 @@
 /**
- * Contract of the optimizer LLM as the GLOV loop sees it.
+ * Contract of the optimizer LLM as the GLOV loop uses it.
  *
  * The real implementation runs a GGUF model through node-llama-cpp plus our
  * control-vector hook; tests use a scripted fake with the same shape.
@@ -18,7 +18,7 @@ export interface SamplingOptions {
   seed: number;
 }
 
-/** How the steering offset meets the KV cache while generating. */
+/** Interaction of the steering offset with the KV cache during generation. */
 export type GuidanceMode =
   /** Only the newest position is steered; the cache keeps unsteered keys and values (the reference semantics). */
   | 'faithful'
@@ -54,11 +54,11 @@ export interface GenerationResult {
   seconds: number;
 }
 
-/** How token positions are averaged into one sentence vector. */
+/** Averaging rule from token positions to one sentence vector. */
 export type HiddenStatePooling =
   /** Right-pad the shorter text with end-of-turn tokens to equal length, mean over all positions (reference). */
   | 'padded'
-  /** Mean over each text's own positions (the paper's equation). */
+  /** Mean over each text's own positions (equation 3 of the GLOV paper, arXiv 2410.06154). */
   | 'own-length';
 
 export interface OptimizerLlm {

@@ -8,20 +8,20 @@
  */
 import { GlovError } from '../errors.js';
 
-/** How candidates are generated: steered GLOV, or one of its unsteered baselines. */
+/** Candidate generation: steered GLOV, or one of its unsteered baselines. */
 export type GuidanceSetting = 'faithful' | 'cached' | 'none';
 
-/** How hidden states of the guidance pair are averaged into one vector per template. */
+/** Averaging rule of the guidance pair's hidden states, one vector per template. */
 export type PoolingSetting = 'padded' | 'own-length';
 
-/** Which loop and meta-prompt to run. */
+/** Loop and meta-prompt variant. */
 export type LoopMode =
   /** GLOV: top-k and bottom-k history in the meta-prompt, guidance as configured. */
   | 'glov'
   /** LLM-OPT-style hill climbing (Liu et al., CVPR 2024): positive and negative pools, never steered. */
   | 'llm-opt';
 
-/** How replies of the LLM are turned into templates. */
+/** Parsing rule from LLM replies to templates. */
 export type ParseMode = 'robust' | 'reference';
 
 export interface GlovConfig {

@@ -1,7 +1,7 @@
 /**
  * The global history of scored templates and the guidance-pair rule.
  *
- * The history holds every accepted template of the run, the initial template
+ * The history contains every accepted template of the run, the initial template
  * included, ranked by train fitness. Ties keep insertion order (earlier step,
  * then lower sample index first), so k-selection and the guidance pair are
  * deterministic, unlike the reference's unstable argsort.

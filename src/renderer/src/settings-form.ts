@@ -31,7 +31,7 @@ function rangeText(spec: RunSettingSpec): string {
 
 /**
  * Parse one field. Returns the value, or an error message that names the
- * setting and the typed value and tells what to enter instead.
+ * setting and the typed value and describes what to enter instead.
  */
 export function parseSetting(
   spec: RunSettingSpec,
